@@ -155,6 +155,8 @@ internal sealed class Cluster
                 }
             }
         }
+
+        Groups.Tick(now);
     }
 
     /// <summary>Loads the data directory, when there is one.</summary>
