@@ -156,6 +156,7 @@ internal sealed class Cluster
             }
         }
 
+        Transactions.Tick(now);
         Groups.Tick(now);
     }
 
