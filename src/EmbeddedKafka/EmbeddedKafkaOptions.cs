@@ -54,6 +54,9 @@ public sealed class EmbeddedKafkaOptions
     /// </summary>
     public string? DataDirectory { get; set; }
 
+    /// <summary>The size at which a partition's segment file is closed and a new one started. Default 16 MiB.</summary>
+    internal int SegmentBytes { get; set; } = 16 * 1024 * 1024;
+
     internal void Validate()
     {
         static void Require(bool ok, string message)
@@ -76,5 +79,6 @@ public sealed class EmbeddedKafkaOptions
         Require(RetentionTime is null || RetentionTime > TimeSpan.Zero, "EmbeddedKafkaOptions.RetentionTime must be positive or null.");
         Require(MaxRequestSize >= 1024, "EmbeddedKafkaOptions.MaxRequestSize must be at least 1024 bytes.");
         Require(MaxMessageBytes >= 1024, "EmbeddedKafkaOptions.MaxMessageBytes must be at least 1024 bytes.");
+        Require(SegmentBytes >= 1024, "EmbeddedKafkaOptions.SegmentBytes must be at least 1024 bytes.");
     }
 }
