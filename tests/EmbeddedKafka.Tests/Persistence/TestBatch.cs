@@ -7,8 +7,10 @@ namespace Outbox.EmbeddedKafka.Tests.Persistence;
 /// <summary>Builds record batches (v2, uncompressed) as a producer sends them, for tests that append below the API.</summary>
 internal static class TestBatch
 {
-    public static byte[] Create(IReadOnlyList<string> values, long producerId = -1, short producerEpoch = -1, int baseSequence = -1, bool transactional = false, long timestamp = 1_700_000_000_000)
+    public static byte[] Create(IReadOnlyList<string> values, long producerId = -1, short producerEpoch = -1, int baseSequence = -1, bool transactional = false)
     {
+        // Now, so retention (seven days by default) keeps the batch.
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var records = new KafkaWriter();
         for (var i = 0; i < values.Count; i++)
         {
