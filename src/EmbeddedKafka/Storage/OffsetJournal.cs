@@ -5,19 +5,26 @@ namespace Outbox.EmbeddedKafka.Storage;
 
 /// <summary>
 /// Committed group offsets as a journal of changes: one record per commit or deletion, replayed into
-/// the <see cref="GroupCoordinator"/> at start-up and then compacted to one record per offset.
+/// the <see cref="GroupCoordinator"/> at start-up and compacted to one record per offset then and
+/// whenever superseded records outnumber live ones.
 /// </summary>
 internal sealed class OffsetJournal : IDisposable
 {
     public const string FileName = "offsets.journal";
+    private const int MinRecordsBeforeCompaction = 1024;
     private readonly Lock _sync = new();
     private readonly GroupCoordinator _groups;
-    private readonly RecordJournal _journal;
+    private readonly string _path;
+    private readonly Dictionary<(string Group, string Topic, int Partition), CommittedOffset> _live;
+    private RecordJournal _journal;
+    private int _records;
 
-    private OffsetJournal(GroupCoordinator groups, RecordJournal journal)
+    private OffsetJournal(GroupCoordinator groups, string path, Dictionary<(string Group, string Topic, int Partition), CommittedOffset> live)
     {
         _groups = groups;
-        _journal = journal;
+        _path = path;
+        _live = live;
+        _journal = Compact();
         _groups.OffsetChanged += OnOffsetChanged;
     }
 
@@ -49,8 +56,7 @@ internal sealed class OffsetJournal : IDisposable
             groups.CommitOffset(group, topic, partition, offset);
         }
 
-        var journal = RecordJournal.Rewrite(path, offsets.Select(o => Encode(o.Key.Group, o.Key.Topic, o.Key.Partition, o.Value)));
-        return (new OffsetJournal(groups, journal), offsets.Keys.Select(k => k.Group).Distinct().Count());
+        return (new OffsetJournal(groups, path, offsets), offsets.Keys.Select(k => k.Group).Distinct().Count());
     }
 
     public void Dispose()
@@ -68,8 +74,29 @@ internal sealed class OffsetJournal : IDisposable
         // record the offset as it is now, which the later of the two records last.
         lock (_sync)
         {
-            _journal.Append(Encode(group, topic, partition, _groups.FindOffset(group, topic, partition)));
+            var current = _groups.FindOffset(group, topic, partition);
+            _journal.Append(Encode(group, topic, partition, current));
+            if (current is null)
+            {
+                _live.Remove((group, topic, partition));
+            }
+            else
+            {
+                _live[(group, topic, partition)] = current;
+            }
+
+            if (++_records > Math.Max(MinRecordsBeforeCompaction, 4 * _live.Count))
+            {
+                _journal.Dispose();
+                _journal = Compact();
+            }
         }
+    }
+
+    private RecordJournal Compact()
+    {
+        _records = _live.Count;
+        return RecordJournal.Rewrite(_path, _live.Select(o => Encode(o.Key.Group, o.Key.Topic, o.Key.Partition, o.Value)));
     }
 
     private static byte[] Encode(string group, string topic, int partition, CommittedOffset? offset)

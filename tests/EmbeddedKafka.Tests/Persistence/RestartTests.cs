@@ -102,6 +102,28 @@ public sealed class RestartTests
     }
 
     [Fact]
+    public async Task The_offsets_journal_stays_small_under_repeated_commits()
+    {
+        using var data = new DataDirectory();
+        var journal = Path.Combine(data.Path, "offsets.journal");
+        await using (var broker = await data.StartBrokerAsync())
+        {
+            broker.Cluster.Groups.CommitOffset("other", "orders", 0, new CommittedOffset(1, -1, null, 0));
+            var oneRecord = new FileInfo(journal).Length;
+            for (var i = 0; i < 5000; i++)
+            {
+                broker.Cluster.Groups.CommitOffset("busy", "orders", 0, new CommittedOffset(i, -1, null, i));
+            }
+
+            Assert.True(new FileInfo(journal).Length < 1100 * oneRecord, $"journal of {new FileInfo(journal).Length} bytes was not compacted");
+        }
+
+        await using var restarted = await data.StartBrokerAsync();
+        Assert.Equal(4999, restarted.Cluster.Groups.FindOffset("busy", "orders", 0)?.Offset);
+        Assert.Equal(1, restarted.Cluster.Groups.FindOffset("other", "orders", 0)?.Offset);
+    }
+
+    [Fact]
     public async Task The_log_start_offset_moved_by_delete_records_is_kept()
     {
         var ct = TestContext.Current.CancellationToken;
