@@ -143,8 +143,7 @@ internal sealed class BrokerStorage : IAsyncDisposable
         _reservedProducerIds = Math.Max(highestProducerId, reserved is null ? 0 : long.Parse(Encoding.ASCII.GetString(reserved), NumberStyles.None, CultureInfo.InvariantCulture));
         _cluster.ReserveProducerIds(_reservedProducerIds);
 
-        var (offsets, groups) = await OffsetJournal.OpenAsync(Path.Combine(_directory, OffsetJournal.FileName), _cluster.Groups, _cluster.Logger, cancellationToken).ConfigureAwait(false);
-        _offsets = offsets;
+        _offsets = await OffsetJournal.OpenAsync(Path.Combine(_directory, OffsetJournal.FileName), _cluster.Groups, _cluster.Logger, cancellationToken).ConfigureAwait(false);
 
         lock (_cluster.Sync)
         {
@@ -154,7 +153,7 @@ internal sealed class BrokerStorage : IAsyncDisposable
             _cluster.ProducerIdAllocated += OnProducerIdAllocated;
         }
 
-        Log.StorageOpened(_cluster.Logger, _directory, entries.Count, partitions, groups);
+        Log.StorageOpened(_cluster.Logger, _directory, entries.Count, partitions, _offsets.GroupCount);
     }
 
     /// <summary>

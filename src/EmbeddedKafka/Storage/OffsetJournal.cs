@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Outbox.EmbeddedKafka.Protocol;
 using Outbox.EmbeddedKafka.State;
 
@@ -5,58 +6,35 @@ namespace Outbox.EmbeddedKafka.Storage;
 
 /// <summary>
 /// Committed group offsets as a journal of changes: one record per commit or deletion, replayed into
-/// the <see cref="GroupCoordinator"/> at start-up and compacted to one record per offset then and
-/// whenever superseded records outnumber live ones.
+/// the <see cref="GroupCoordinator"/> at start-up.
 /// </summary>
 internal sealed class OffsetJournal : IDisposable
 {
     public const string FileName = "offsets.journal";
-    private const int MinRecordsBeforeCompaction = 1024;
     private readonly Lock _sync = new();
     private readonly GroupCoordinator _groups;
-    private readonly string _path;
-    private readonly Dictionary<(string Group, string Topic, int Partition), CommittedOffset> _live;
-    private RecordJournal _journal;
-    private int _records;
+    private readonly KeyedJournal<(string Group, string Topic, int Partition), CommittedOffset> _journal;
 
-    private OffsetJournal(GroupCoordinator groups, string path, Dictionary<(string Group, string Topic, int Partition), CommittedOffset> live)
+    private OffsetJournal(GroupCoordinator groups, KeyedJournal<(string Group, string Topic, int Partition), CommittedOffset> journal)
     {
         _groups = groups;
-        _path = path;
-        _live = live;
-        _journal = Compact();
+        _journal = journal;
         _groups.OffsetChanged += OnOffsetChanged;
     }
 
-    /// <summary>Restores the journal's offsets into <paramref name="groups"/>, compacts it and starts recording changes.</summary>
-    public static async Task<(OffsetJournal Journal, int Groups)> OpenAsync(string path, GroupCoordinator groups, Microsoft.Extensions.Logging.ILogger logger, CancellationToken cancellationToken)
+    /// <summary>The number of groups with committed offsets.</summary>
+    public int GroupCount => _journal.Live.Keys.Select(k => k.Group).Distinct().Count();
+
+    /// <summary>Restores the journal's offsets into <paramref name="groups"/> and starts recording changes.</summary>
+    public static async Task<OffsetJournal> OpenAsync(string path, GroupCoordinator groups, ILogger logger, CancellationToken cancellationToken)
     {
-        var (records, dropped) = await RecordJournal.ReadAsync(path, cancellationToken).ConfigureAwait(false);
-        if (dropped > 0)
-        {
-            Log.JournalTailDropped(logger, path, dropped);
-        }
-
-        var offsets = new Dictionary<(string Group, string Topic, int Partition), CommittedOffset>();
-        foreach (var record in records)
-        {
-            var (key, offset) = Decode(record);
-            if (offset is null)
-            {
-                offsets.Remove(key);
-            }
-            else
-            {
-                offsets[key] = offset;
-            }
-        }
-
-        foreach (var ((group, topic, partition), offset) in offsets)
+        var journal = await KeyedJournal<(string Group, string Topic, int Partition), CommittedOffset>.OpenAsync(path, Decode, Encode, logger, cancellationToken).ConfigureAwait(false);
+        foreach (var ((group, topic, partition), offset) in journal.Live)
         {
             groups.CommitOffset(group, topic, partition, offset);
         }
 
-        return (new OffsetJournal(groups, path, offsets), offsets.Keys.Select(k => k.Group).Distinct().Count());
+        return new OffsetJournal(groups, journal);
     }
 
     public void Dispose()
@@ -74,37 +52,16 @@ internal sealed class OffsetJournal : IDisposable
         // record the offset as it is now, which the later of the two records last.
         lock (_sync)
         {
-            var current = _groups.FindOffset(group, topic, partition);
-            _journal.Append(Encode(group, topic, partition, current));
-            if (current is null)
-            {
-                _live.Remove((group, topic, partition));
-            }
-            else
-            {
-                _live[(group, topic, partition)] = current;
-            }
-
-            if (++_records > Math.Max(MinRecordsBeforeCompaction, 4 * _live.Count))
-            {
-                _journal.Dispose();
-                _journal = Compact();
-            }
+            _journal.Set((group, topic, partition), _groups.FindOffset(group, topic, partition));
         }
     }
 
-    private RecordJournal Compact()
-    {
-        _records = _live.Count;
-        return RecordJournal.Rewrite(_path, _live.Select(o => Encode(o.Key.Group, o.Key.Topic, o.Key.Partition, o.Value)));
-    }
-
-    private static byte[] Encode(string group, string topic, int partition, CommittedOffset? offset)
+    private static byte[] Encode((string Group, string Topic, int Partition) key, CommittedOffset? offset)
     {
         var writer = new KafkaWriter(64);
-        writer.WriteNullableString(group, compact: true);
-        writer.WriteNullableString(topic, compact: true);
-        writer.WriteInt32(partition);
+        writer.WriteNullableString(key.Group, compact: true);
+        writer.WriteNullableString(key.Topic, compact: true);
+        writer.WriteInt32(key.Partition);
         writer.WriteBool(offset is not null);
         if (offset is not null)
         {
