@@ -2,7 +2,8 @@
 //   --mode split   Two members of --group subscribe to --topic (--partitions partitions; subscribing creates
 //                  it through Metadata auto-creation). Once both hold a share of the partitions, --count records are
 //                  produced and the two read them together.
-//                  Output: { assignments: { a: [partition], b: [partition] }, a: [record], b: [record] }
+//                  Output: { assignments: { a: [partition], b: [partition] }, rejoins, a: [record], b: [record] }
+//                  where rejoins counts the rebalances after the two balanced and before they stopped.
 //   --mode resume  --count records are produced to --topic (one partition expected). A member (auto-commit
 //                  off) commits the offset after the first half and leaves; a new member of the group reads on.
 //                  Output: { committedOffset, firstMember: [offset], secondMember: [offset] }
@@ -51,14 +52,24 @@ async function split(ctx, kafka) {
     const all = [...assignments.a, ...assignments.b]
     return assignments.a.length > 0 && assignments.b.length > 0 && new Set(all).size === partitions && all.length === partitions
   }
+  let balancedYet = false
+  let stopping = false
+  let rejoins = 0
   const members = []
   for (const name of ['a', 'b']) {
     const consumer = await ctx.connect(
       kafka.consumer({ groupId: group, heartbeatInterval: 300, maxWaitTimeInMs: 300 })
     )
     consumer.on(consumer.events.GROUP_JOIN, event => {
+      // The assignment the records are read under; joins after it (none expected until the members
+      // stop, when the first one leaving rebalances the other) are only counted.
+      if (balancedYet) {
+        rejoins += stopping ? 0 : 1
+        return
+      }
       assignments[name] = [...(event.payload.memberAssignment[topic] ?? [])].sort((x, y) => x - y)
       if (isBalanced()) {
+        balancedYet = true
         settle.resolve()
       }
     })
@@ -81,12 +92,13 @@ async function split(ctx, kafka) {
 
   ctx.step(`the two members reading ${count} records`)
   await everything
+  stopping = true
   for (const consumer of members) {
     await consumer.stop()
   }
   ctx.step('disconnecting')
   await ctx.close()
-  return { assignments, a: received.a, b: received.b }
+  return { assignments, rejoins, a: received.a, b: received.b }
 }
 
 async function resume(ctx, kafka) {

@@ -21,6 +21,7 @@ public sealed class KafkaJsGroupTests
         Assert.NotEmpty(a);
         Assert.NotEmpty(b);
         Assert.Equal([0, 1, 2, 3], a.Concat(b).Order());
+        Assert.Equal(0, output.GetProperty("rejoins").GetInt32());
 
         var receivedByA = KafkaJsRecord.ListFrom(output.GetProperty("a"));
         var receivedByB = KafkaJsRecord.ListFrom(output.GetProperty("b"));

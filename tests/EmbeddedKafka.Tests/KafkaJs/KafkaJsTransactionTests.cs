@@ -11,9 +11,10 @@ public sealed class KafkaJsTransactionTests
     private static readonly string[] Committed = ["committed-0", "committed-1", "committed-2", "committed-3", "committed-4"];
     private static readonly string[] Aborted = ["aborted-0", "aborted-1", "aborted-2", "aborted-3", "aborted-4"];
     private static readonly string[] Late = ["late-0", "late-1", "late-2"];
+    private static readonly string[] Open = ["open-0", "open-1"];
 
     [Fact]
-    public async Task Read_committed_consumers_see_committed_transactions_only_and_read_uncommitted_consumers_see_everything()
+    public async Task Read_committed_consumers_see_committed_transactions_only_and_stop_at_an_open_one_while_read_uncommitted_consumers_see_everything()
     {
         var kafkaJs = KafkaJsScripts.Require();
         var ct = TestContext.Current.CancellationToken;
@@ -21,12 +22,14 @@ public sealed class KafkaJsTransactionTests
 
         var output = await kafkaJs.RunAsync(broker, "transactions.mjs", ct, "--topic", "js-txn");
 
-        string[] committedView = [.. Committed, .. Late, "end"];
-        string[] uncommittedView = [.. Committed, .. Aborted, .. Late, "end"];
+        string[] committedView = [.. Committed, .. Late, .. Open, "after-open", "end"];
         Assert.Equal(committedView, Values(output.GetProperty("readCommitted")));
-        Assert.Equal(uncommittedView, Values(output.GetProperty("readUncommitted")));
+        Assert.Empty(Values(output.GetProperty("readPastOpenTransaction")));
+        Assert.Equal([.. Committed, .. Aborted, .. Late, .. Open, "after-open"], Values(output.GetProperty("readUncommitted")));
         Assert.Equal(committedView, TopicReader.ValuesUpTo(broker.BootstrapServers, "js-txn", IsolationLevel.ReadCommitted, "end"));
-        Assert.Equal(uncommittedView, TopicReader.ValuesUpTo(broker.BootstrapServers, "js-txn", IsolationLevel.ReadUncommitted, "end"));
+        Assert.Equal(
+            [.. Committed, .. Aborted, .. Late, .. Open, "after-open", "end"],
+            TopicReader.ValuesUpTo(broker.BootstrapServers, "js-txn", IsolationLevel.ReadUncommitted, "end"));
     }
 
     [Fact]
