@@ -46,9 +46,6 @@ public sealed class EmbeddedKafkaBroker : IAsyncDisposable
     /// <summary>Fault injection: failed or delayed requests, dropped or refused connections.</summary>
     public BrokerFaults Faults => _cluster.Faults;
 
-    /// <summary>The broker's state, for tests that check what clients cannot see.</summary>
-    internal Cluster Cluster => _cluster;
-
     /// <summary>Starts a broker and returns once it accepts connections.</summary>
     /// <param name="options">Settings; null takes the defaults.</param>
     /// <param name="logger">Where the broker logs; null logs nothing.</param>
