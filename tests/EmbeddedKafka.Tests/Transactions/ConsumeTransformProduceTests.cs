@@ -10,8 +10,10 @@ public sealed class ConsumeTransformProduceTests
     private static readonly TopicPartition[] Inputs = [new("in", 0), new("in", 1)];
     private static readonly TopicPartition Output = new("out", 0);
 
-    [Fact]
-    public async Task Output_holds_each_input_exactly_once_across_a_crash_of_the_processing_client()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Output_holds_each_input_exactly_once_across_a_crash_of_the_processing_client(bool subscribe)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var broker = await EmbeddedKafkaBroker.StartAsync(new EmbeddedKafkaOptions { DefaultPartitions = 2 }, cancellationToken: ct);
@@ -24,8 +26,8 @@ public sealed class ConsumeTransformProduceTests
         }
 
         // The first instance commits two transactions, then dies in the third after sending records and offsets.
-        await CopyAsync(broker, crashInTransaction: 3, ct);
-        await CopyAsync(broker, crashInTransaction: null, ct);
+        await CopyAsync(broker, subscribe, crashInTransaction: 3, ct);
+        await CopyAsync(broker, subscribe, crashInTransaction: null, ct);
 
         using (var sentinel = Clients.IdempotentProducer(broker))
         {
@@ -41,22 +43,38 @@ public sealed class ConsumeTransformProduceTests
         using var uncommitted = Clients.Consumer(broker, IsolationLevel.ReadUncommitted);
         uncommitted.Assign(new TopicPartitionOffset(Output, Offset.Beginning));
         Assert.True(Clients.ConsumeUntilValue(uncommitted, "end").Count > expected.Count);
-        foreach (var input in Inputs)
-        {
-            Assert.Equal(PerPartition, Committed(broker, input));
-        }
+        using var group = Clients.Consumer(broker, IsolationLevel.ReadCommitted, Group);
+        Assert.All(group.Committed(Inputs, Clients.Timeout), c => Assert.Equal(PerPartition, c.Offset.Value));
     }
 
-    /// <summary>Copies "in" to "out" in transactions of up to five records, starting from the group's committed offsets.</summary>
-    private static async Task CopyAsync(EmbeddedKafkaBroker broker, int? crashInTransaction, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies "in" to "out" in transactions of up to five records, resuming from the group's committed
+    /// offsets, as a member of the group (subscribe) or on its own (assign, generation -1).
+    /// </summary>
+    private static async Task CopyAsync(EmbeddedKafkaBroker broker, bool subscribe, int? crashInTransaction, CancellationToken cancellationToken)
     {
-        using var consumer = Clients.Consumer(broker, IsolationLevel.ReadCommitted, Group);
-        consumer.Assign(Inputs.Select(p => new TopicPartitionOffset(p, Committed(broker, p) is var c and >= 0 ? new Offset(c) : Offset.Beginning)));
+        // Fencing the previous instance first aborts its transaction, which releases the offsets it had staged.
         using var producer = Clients.TransactionalProducer(broker, "copier-1");
         producer.InitTransactions(Clients.Timeout);
-        for (var transaction = 1; Inputs.Any(p => consumer.Position(p).Value is var at && at < PerPartition); transaction++)
+        var config = Clients.ConsumerConfig(broker, IsolationLevel.ReadCommitted, Group);
+
+        // A crashed member never leaves the group; a short session lets the next instance take over soon.
+        config.SessionTimeoutMs = 2000;
+        config.HeartbeatIntervalMs = 200;
+        using var consumer = new ConsumerBuilder<string, string>(config).Build();
+        if (subscribe)
         {
-            var batch = Clients.ConsumeUntil(consumer, r => r.Count == 5 || (r.Count > 0 && Inputs.All(p => consumer.Position(p).Value >= PerPartition)));
+            consumer.Subscribe("in");
+        }
+        else
+        {
+            consumer.Assign(Inputs.Select(p => new TopicPartitionOffset(p, Offset.Stored)));
+        }
+
+        bool Done() => Inputs.All(p => consumer.Assignment.Contains(p) && consumer.Position(p).Value >= PerPartition);
+        for (var transaction = 1; !Done(); transaction++)
+        {
+            var batch = Clients.ConsumeUntil(consumer, r => r.Count == 5 || (r.Count > 0 && Done()));
             producer.BeginTransaction();
             foreach (var record in batch)
             {
@@ -73,7 +91,4 @@ public sealed class ConsumeTransformProduceTests
             producer.CommitTransaction(Clients.Timeout);
         }
     }
-
-    private static long Committed(EmbeddedKafkaBroker broker, TopicPartition partition) =>
-        broker.Cluster.Groups.FindOffset(Group, partition.Topic, partition.Partition.Value)?.Offset ?? -1;
 }
