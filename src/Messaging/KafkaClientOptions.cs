@@ -31,6 +31,8 @@ public sealed class KafkaClientOptions
             EnableIdempotence = true,
             MaxInFlight = 5,
             LingerMs = 5,
+            // The Java client's partitioner, so a key lands on the same partition whichever client wrote it.
+            Partitioner = Partitioner.Murmur2Random,
         };
         return Apply(config);
     }

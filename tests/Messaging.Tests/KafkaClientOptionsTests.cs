@@ -15,6 +15,7 @@ public sealed class KafkaClientOptionsTests
         Assert.True(producer.EnableIdempotence);
         Assert.Equal(Acks.All, producer.Acks);
         Assert.Equal("relay-0", producer.TransactionalId);
+        Assert.Equal(Partitioner.Murmur2Random, producer.Partitioner);
         Assert.Equal(IsolationLevel.ReadCommitted, consumer.IsolationLevel);
         Assert.False(consumer.EnableAutoCommit);
     }

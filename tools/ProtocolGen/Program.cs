@@ -184,7 +184,7 @@ internal sealed class MessageGenerator
         _out.AppendLine("namespace Outbox.EmbeddedKafka.Protocol.Messages;");
         _out.AppendLine();
         _out.AppendLine($"/// <summary>{_name}, versions {_valid.Min}-{_valid.Max}, flexible from {(_flexible.IsEmpty ? "never" : _flexible.Min.ToString(CultureInfo.InvariantCulture))}.</summary>");
-        _out.AppendLine($"internal sealed partial class {_name}");
+        _out.AppendLine($"internal sealed partial class {_name} : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage");
         _out.AppendLine("{");
         if (_root.TryGetProperty("apiKey", out var apiKey))
         {
@@ -269,7 +269,7 @@ internal sealed class MessageGenerator
     {
         if (f.IsArray)
         {
-            return $"global::System.Collections.Generic.List<{ElementClrType(f)}>" + (IsNullable(f) && f.Default == "null" ? "?" : "");
+            return $"global::System.Collections.Generic.List<{ElementClrType(f)}>" + (IsNullable(f) ? "?" : "");
         }
 
         var t = ElementClrType(f);
@@ -278,14 +278,14 @@ internal sealed class MessageGenerator
             return t;
         }
 
-        return (f.Type is "string" or "bytes" || IsStruct(f)) && IsNullable(f) && (f.Default == "null" || f.IsTagged || IsStruct(f)) ? t + "?" : t;
+        return (f.Type is "string" or "bytes" || IsStruct(f)) && IsNullable(f) ? t + "?" : t;
     }
 
     private string DefaultValue(Field f)
     {
         if (f.IsArray)
         {
-            return ClrType(f).EndsWith('?') ? "null" : "new()";
+            return f.Default == "null" ? "null" : "new()";
         }
 
         if (IsStruct(f))
@@ -299,9 +299,9 @@ internal sealed class MessageGenerator
             case "bool":
                 return d == "true" ? "true" : "false";
             case "string":
-                return d == "null" ? "null" : ClrType(f).EndsWith('?') && d is null ? "null" : $"\"{d ?? ""}\"";
+                return d == "null" || (f.IsTagged && d is null) ? "null" : $"\"{d ?? ""}\"";
             case "bytes":
-                return ClrType(f).EndsWith('?') ? "null" : "global::System.Array.Empty<byte>()";
+                return d == "null" || f.IsTagged ? "null" : "global::System.Array.Empty<byte>()";
             case "records":
                 return "null";
             case "uuid":
@@ -445,7 +445,7 @@ internal sealed class MessageGenerator
         var p = $"this.{PropertyName(owner, f)}";
         if (f.IsArray)
         {
-            return ClrType(f).EndsWith('?') ? $"{p} is not null" : $"{p}.Count > 0";
+            return ClrType(f).EndsWith('?') ? $"{p} is {{ Count: > 0 }}" : $"{p}.Count > 0";
         }
 
         if (IsStruct(f) || ClrType(f).EndsWith('?'))
@@ -537,12 +537,12 @@ internal sealed class MessageGenerator
             "int64" => "reader.ReadInt64()",
             "float64" => "reader.ReadFloat64()",
             "uuid" => "reader.ReadUuid()",
-            "string" => nullable && ClrType(f).EndsWith('?')
-                ? $"reader.ReadNullableString({flex})"
-                : nullable ? $"(reader.ReadNullableString({flex}) ?? \"\")" : $"reader.ReadString({flex}, {name})",
-            "bytes" => nullable && ClrType(f).EndsWith('?')
-                ? $"reader.ReadNullableBytes({flex})"
-                : nullable ? $"(reader.ReadNullableBytes({flex}) ?? global::System.Array.Empty<byte>())" : $"reader.ReadBytes({flex}, {name})",
+            "string" => nullable
+                ? $"(({Nullable(f)}) ? reader.ReadNullableString({flex}) : reader.ReadString({flex}, {name}))"
+                : $"reader.ReadString({flex}, {name})",
+            "bytes" => nullable
+                ? $"(({Nullable(f)}) ? reader.ReadNullableBytes({flex}) : reader.ReadBytes({flex}, {name}))"
+                : $"reader.ReadBytes({flex}, {name})",
             "records" => $"reader.ReadRecords({flex})",
             _ => throw new InvalidOperationException(f.ElementType),
         };

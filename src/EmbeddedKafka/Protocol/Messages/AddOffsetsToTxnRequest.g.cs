@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>AddOffsetsToTxnRequest, versions 0-4, flexible from 3.</summary>
-internal sealed partial class AddOffsetsToTxnRequest
+internal sealed partial class AddOffsetsToTxnRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 25;
     public const short LowestVersion = 0;

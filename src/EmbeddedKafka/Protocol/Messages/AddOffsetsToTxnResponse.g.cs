@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>AddOffsetsToTxnResponse, versions 0-4, flexible from 3.</summary>
-internal sealed partial class AddOffsetsToTxnResponse
+internal sealed partial class AddOffsetsToTxnResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 25;
     public const short LowestVersion = 0;

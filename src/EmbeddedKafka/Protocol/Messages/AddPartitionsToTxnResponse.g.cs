@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>AddPartitionsToTxnResponse, versions 0-5, flexible from 3.</summary>
-internal sealed partial class AddPartitionsToTxnResponse
+internal sealed partial class AddPartitionsToTxnResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 24;
     public const short LowestVersion = 0;

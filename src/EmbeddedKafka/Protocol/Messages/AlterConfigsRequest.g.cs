@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>AlterConfigsRequest, versions 0-2, flexible from 2.</summary>
-internal sealed partial class AlterConfigsRequest
+internal sealed partial class AlterConfigsRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 33;
     public const short LowestVersion = 0;
@@ -94,7 +94,7 @@ internal sealed partial class AlterConfigsRequest
         public string Name { get; set; } = "";
 
         /// <summary>The value to set for the configuration key. Versions 0+.</summary>
-        public string Value { get; set; } = "";
+        public string? Value { get; set; } = "";
 
         public void Read(ref global::Outbox.EmbeddedKafka.Protocol.KafkaReader reader, short version)
         {
@@ -105,7 +105,7 @@ internal sealed partial class AlterConfigsRequest
             }
             if (true)
             {
-                this.Value = (reader.ReadNullableString(flexible) ?? "");
+                this.Value = ((true) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "Value"));
             }
             if (flexible)
             {

@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>AlterConfigsResponse, versions 0-2, flexible from 2.</summary>
-internal sealed partial class AlterConfigsResponse
+internal sealed partial class AlterConfigsResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 33;
     public const short LowestVersion = 0;
@@ -94,7 +94,7 @@ internal sealed partial class AlterConfigsResponse
         public short ErrorCode { get; set; } = 0;
 
         /// <summary>The resource error message, or null if there was no error. Versions 0+.</summary>
-        public string ErrorMessage { get; set; } = "";
+        public string? ErrorMessage { get; set; } = "";
 
         /// <summary>The resource type. Versions 0+.</summary>
         public sbyte ResourceType { get; set; } = 0;
@@ -111,7 +111,7 @@ internal sealed partial class AlterConfigsResponse
             }
             if (true)
             {
-                this.ErrorMessage = (reader.ReadNullableString(flexible) ?? "");
+                this.ErrorMessage = ((true) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "ErrorMessage"));
             }
             if (true)
             {

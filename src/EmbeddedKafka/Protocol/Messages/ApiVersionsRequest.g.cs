@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>ApiVersionsRequest, versions 0-4, flexible from 3.</summary>
-internal sealed partial class ApiVersionsRequest
+internal sealed partial class ApiVersionsRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 18;
     public const short LowestVersion = 0;

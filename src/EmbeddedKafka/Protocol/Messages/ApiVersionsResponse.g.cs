@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>ApiVersionsResponse, versions 0-4, flexible from 3.</summary>
-internal sealed partial class ApiVersionsResponse
+internal sealed partial class ApiVersionsResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 18;
     public const short LowestVersion = 0;
@@ -23,13 +23,13 @@ internal sealed partial class ApiVersionsResponse
     public int ThrottleTimeMs { get; set; } = 0;
 
     /// <summary>Features supported by the broker. Note: in v0-v3, features with MinSupportedVersion = 0 are omitted. Versions 3+.</summary>
-    public global::System.Collections.Generic.List<global::Outbox.EmbeddedKafka.Protocol.Messages.ApiVersionsResponse.SupportedFeatureKey> SupportedFeatures { get; set; } = new();
+    public global::System.Collections.Generic.List<global::Outbox.EmbeddedKafka.Protocol.Messages.ApiVersionsResponse.SupportedFeatureKey>? SupportedFeatures { get; set; } = new();
 
     /// <summary>The monotonically increasing epoch for the finalized features information. Valid values are &gt;= 0. A value of -1 is special and represents unknown epoch. Versions 3+.</summary>
     public long FinalizedFeaturesEpoch { get; set; } = (long)(-1);
 
     /// <summary>List of cluster-wide finalized features. The information is valid only if FinalizedFeaturesEpoch &gt;= 0. Versions 3+.</summary>
-    public global::System.Collections.Generic.List<global::Outbox.EmbeddedKafka.Protocol.Messages.ApiVersionsResponse.FinalizedFeatureKey> FinalizedFeatures { get; set; } = new();
+    public global::System.Collections.Generic.List<global::Outbox.EmbeddedKafka.Protocol.Messages.ApiVersionsResponse.FinalizedFeatureKey>? FinalizedFeatures { get; set; } = new();
 
     /// <summary>Set by a KRaft controller if the required configurations for ZK migration are present Versions 3+.</summary>
     public bool ZkMigrationReady { get; set; } = false;
@@ -70,8 +70,7 @@ internal sealed partial class ApiVersionsResponse
             var count = reader.ReadArrayLength(flexible);
             if (count < 0)
             {
-                if (!(false)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("ApiVersionsResponse.SupportedFeatures must not be null");
-                this.SupportedFeatures = new();
+                this.SupportedFeatures = null;
             }
             else
             {
@@ -94,8 +93,7 @@ internal sealed partial class ApiVersionsResponse
             var count = reader.ReadArrayLength(flexible);
             if (count < 0)
             {
-                if (!(false)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("ApiVersionsResponse.FinalizedFeatures must not be null");
-                this.FinalizedFeatures = new();
+                this.FinalizedFeatures = null;
             }
             else
             {
@@ -127,8 +125,7 @@ internal sealed partial class ApiVersionsResponse
                         var count = reader.ReadArrayLength(flexible);
                         if (count < 0)
                         {
-                            if (!(false)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("ApiVersionsResponse.SupportedFeatures must not be null");
-                            this.SupportedFeatures = new();
+                            this.SupportedFeatures = null;
                         }
                         else
                         {
@@ -153,8 +150,7 @@ internal sealed partial class ApiVersionsResponse
                         var count = reader.ReadArrayLength(flexible);
                         if (count < 0)
                         {
-                            if (!(false)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("ApiVersionsResponse.FinalizedFeatures must not be null");
-                            this.FinalizedFeatures = new();
+                            this.FinalizedFeatures = null;
                         }
                         else
                         {
@@ -205,6 +201,12 @@ internal sealed partial class ApiVersionsResponse
         }
         if ((version >= 3) && !(version >= 3 && flexible))
         {
+            if (this.SupportedFeatures is null)
+            {
+                if (!(false)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("ApiVersionsResponse.SupportedFeatures must not be null in version " + version);
+                writer.WriteArrayLength(-1, flexible);
+            }
+            else
             {
                 writer.WriteArrayLength(this.SupportedFeatures.Count, flexible);
                 foreach (var item in this.SupportedFeatures)
@@ -219,6 +221,12 @@ internal sealed partial class ApiVersionsResponse
         }
         if ((version >= 3) && !(version >= 3 && flexible))
         {
+            if (this.FinalizedFeatures is null)
+            {
+                if (!(false)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("ApiVersionsResponse.FinalizedFeatures must not be null in version " + version);
+                writer.WriteArrayLength(-1, flexible);
+            }
+            else
             {
                 writer.WriteArrayLength(this.FinalizedFeatures.Count, flexible);
                 foreach (var item in this.FinalizedFeatures)
@@ -234,18 +242,24 @@ internal sealed partial class ApiVersionsResponse
         if (flexible)
         {
             var tagCount = 0u;
-            if ((version >= 3) && this.SupportedFeatures.Count > 0) tagCount++;
+            if ((version >= 3) && this.SupportedFeatures is { Count: > 0 }) tagCount++;
             if ((version >= 3) && this.FinalizedFeaturesEpoch != (long)(-1)) tagCount++;
-            if ((version >= 3) && this.FinalizedFeatures.Count > 0) tagCount++;
+            if ((version >= 3) && this.FinalizedFeatures is { Count: > 0 }) tagCount++;
             if ((version >= 3) && this.ZkMigrationReady != false) tagCount++;
             writer.WriteUVarint(tagCount);
-            if ((version >= 3) && this.SupportedFeatures.Count > 0)
+            if ((version >= 3) && this.SupportedFeatures is { Count: > 0 })
             {
                 writer.WriteUVarint(0);
                 var tagged = new global::Outbox.EmbeddedKafka.Protocol.KafkaWriter();
                 {
                     var outer = writer;
                     writer = tagged;
+                    if (this.SupportedFeatures is null)
+                    {
+                        if (!(false)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("ApiVersionsResponse.SupportedFeatures must not be null in version " + version);
+                        writer.WriteArrayLength(-1, flexible);
+                    }
+                    else
                     {
                         writer.WriteArrayLength(this.SupportedFeatures.Count, flexible);
                         foreach (var item in this.SupportedFeatures)
@@ -271,13 +285,19 @@ internal sealed partial class ApiVersionsResponse
                 writer.WriteUVarint((uint)tagged.Length);
                 writer.WriteRaw(tagged.WrittenSpan);
             }
-            if ((version >= 3) && this.FinalizedFeatures.Count > 0)
+            if ((version >= 3) && this.FinalizedFeatures is { Count: > 0 })
             {
                 writer.WriteUVarint(2);
                 var tagged = new global::Outbox.EmbeddedKafka.Protocol.KafkaWriter();
                 {
                     var outer = writer;
                     writer = tagged;
+                    if (this.FinalizedFeatures is null)
+                    {
+                        if (!(false)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("ApiVersionsResponse.FinalizedFeatures must not be null in version " + version);
+                        writer.WriteArrayLength(-1, flexible);
+                    }
+                    else
                     {
                         writer.WriteArrayLength(this.FinalizedFeatures.Count, flexible);
                         foreach (var item in this.FinalizedFeatures)

@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>ConsumerProtocolAssignment, versions 0-3, flexible from never.</summary>
-internal sealed partial class ConsumerProtocolAssignment
+internal sealed partial class ConsumerProtocolAssignment : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short LowestVersion = 0;
     public const short HighestVersion = 3;
@@ -43,7 +43,7 @@ internal sealed partial class ConsumerProtocolAssignment
         }
         if (true)
         {
-            this.UserData = reader.ReadNullableBytes(flexible);
+            this.UserData = ((true) ? reader.ReadNullableBytes(flexible) : reader.ReadBytes(flexible, "UserData"));
         }
         if (flexible)
         {

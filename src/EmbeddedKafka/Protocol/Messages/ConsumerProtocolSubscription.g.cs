@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>ConsumerProtocolSubscription, versions 0-3, flexible from never.</summary>
-internal sealed partial class ConsumerProtocolSubscription
+internal sealed partial class ConsumerProtocolSubscription : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short LowestVersion = 0;
     public const short HighestVersion = 3;
@@ -50,7 +50,7 @@ internal sealed partial class ConsumerProtocolSubscription
         }
         if (true)
         {
-            this.UserData = reader.ReadNullableBytes(flexible);
+            this.UserData = ((true) ? reader.ReadNullableBytes(flexible) : reader.ReadBytes(flexible, "UserData"));
         }
         if (version >= 1)
         {
@@ -78,7 +78,7 @@ internal sealed partial class ConsumerProtocolSubscription
         }
         if (version >= 3)
         {
-            this.RackId = reader.ReadNullableString(flexible);
+            this.RackId = ((version >= 3) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "RackId"));
         }
         if (flexible)
         {

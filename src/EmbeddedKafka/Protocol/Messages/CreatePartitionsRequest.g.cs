@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>CreatePartitionsRequest, versions 0-3, flexible from 2.</summary>
-internal sealed partial class CreatePartitionsRequest
+internal sealed partial class CreatePartitionsRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 37;
     public const short LowestVersion = 0;
@@ -173,7 +173,7 @@ internal sealed partial class CreatePartitionsRequest
         public int Count { get; set; } = 0;
 
         /// <summary>The new partition assignments. Versions 0+.</summary>
-        public global::System.Collections.Generic.List<global::Outbox.EmbeddedKafka.Protocol.Messages.CreatePartitionsRequest.CreatePartitionsAssignment> Assignments { get; set; } = new();
+        public global::System.Collections.Generic.List<global::Outbox.EmbeddedKafka.Protocol.Messages.CreatePartitionsRequest.CreatePartitionsAssignment>? Assignments { get; set; } = new();
 
         public void Read(ref global::Outbox.EmbeddedKafka.Protocol.KafkaReader reader, short version)
         {
@@ -191,8 +191,7 @@ internal sealed partial class CreatePartitionsRequest
                 var count = reader.ReadArrayLength(flexible);
                 if (count < 0)
                 {
-                    if (!(true)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("CreatePartitionsTopic.Assignments must not be null");
-                    this.Assignments = new();
+                    this.Assignments = null;
                 }
                 else
                 {
@@ -236,6 +235,12 @@ internal sealed partial class CreatePartitionsRequest
             }
             if (true)
             {
+                if (this.Assignments is null)
+                {
+                    if (!(true)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("CreatePartitionsTopic.Assignments must not be null in version " + version);
+                    writer.WriteArrayLength(-1, flexible);
+                }
+                else
                 {
                     writer.WriteArrayLength(this.Assignments.Count, flexible);
                     foreach (var item in this.Assignments)

@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>CreatePartitionsResponse, versions 0-3, flexible from 2.</summary>
-internal sealed partial class CreatePartitionsResponse
+internal sealed partial class CreatePartitionsResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 37;
     public const short LowestVersion = 0;
@@ -112,7 +112,7 @@ internal sealed partial class CreatePartitionsResponse
             }
             if (true)
             {
-                this.ErrorMessage = reader.ReadNullableString(flexible);
+                this.ErrorMessage = ((true) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "ErrorMessage"));
             }
             if (flexible)
             {

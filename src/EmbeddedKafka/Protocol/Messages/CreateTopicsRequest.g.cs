@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>CreateTopicsRequest, versions 0-7, flexible from 5.</summary>
-internal sealed partial class CreateTopicsRequest
+internal sealed partial class CreateTopicsRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 19;
     public const short LowestVersion = 0;
@@ -181,7 +181,7 @@ internal sealed partial class CreateTopicsRequest
         public string Name { get; set; } = "";
 
         /// <summary>The configuration value. Versions 0+.</summary>
-        public string Value { get; set; } = "";
+        public string? Value { get; set; } = "";
 
         public void Read(ref global::Outbox.EmbeddedKafka.Protocol.KafkaReader reader, short version)
         {
@@ -192,7 +192,7 @@ internal sealed partial class CreateTopicsRequest
             }
             if (true)
             {
-                this.Value = (reader.ReadNullableString(flexible) ?? "");
+                this.Value = ((true) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "Value"));
             }
             if (flexible)
             {

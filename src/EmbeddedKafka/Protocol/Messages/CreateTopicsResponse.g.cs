@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>CreateTopicsResponse, versions 0-7, flexible from 5.</summary>
-internal sealed partial class CreateTopicsResponse
+internal sealed partial class CreateTopicsResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 19;
     public const short LowestVersion = 0;
@@ -94,7 +94,7 @@ internal sealed partial class CreateTopicsResponse
         public string Name { get; set; } = "";
 
         /// <summary>The configuration value. Versions 5+.</summary>
-        public string Value { get; set; } = "";
+        public string? Value { get; set; } = "";
 
         /// <summary>True if the configuration is read-only. Versions 5+.</summary>
         public bool ReadOnly { get; set; } = false;
@@ -114,7 +114,7 @@ internal sealed partial class CreateTopicsResponse
             }
             if (version >= 5)
             {
-                this.Value = (reader.ReadNullableString(flexible) ?? "");
+                this.Value = ((version >= 5) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "Value"));
             }
             if (version >= 5)
             {
@@ -189,7 +189,7 @@ internal sealed partial class CreateTopicsResponse
         public short ErrorCode { get; set; } = 0;
 
         /// <summary>The error message, or null if there was no error. Versions 1+.</summary>
-        public string ErrorMessage { get; set; } = "";
+        public string? ErrorMessage { get; set; } = "";
 
         /// <summary>Optional topic config error returned if configs are not returned in the response. Versions 5+.</summary>
         public short TopicConfigErrorCode { get; set; } = 0;
@@ -201,7 +201,7 @@ internal sealed partial class CreateTopicsResponse
         public short ReplicationFactor { get; set; } = (short)(-1);
 
         /// <summary>Configuration of the topic. Versions 5+.</summary>
-        public global::System.Collections.Generic.List<global::Outbox.EmbeddedKafka.Protocol.Messages.CreateTopicsResponse.CreatableTopicConfigs> Configs { get; set; } = new();
+        public global::System.Collections.Generic.List<global::Outbox.EmbeddedKafka.Protocol.Messages.CreateTopicsResponse.CreatableTopicConfigs>? Configs { get; set; } = new();
 
         public void Read(ref global::Outbox.EmbeddedKafka.Protocol.KafkaReader reader, short version)
         {
@@ -220,7 +220,7 @@ internal sealed partial class CreateTopicsResponse
             }
             if (version >= 1)
             {
-                this.ErrorMessage = (reader.ReadNullableString(flexible) ?? "");
+                this.ErrorMessage = ((true) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "ErrorMessage"));
             }
             if ((version >= 5) && !(version >= 5 && flexible))
             {
@@ -239,8 +239,7 @@ internal sealed partial class CreateTopicsResponse
                 var count = reader.ReadArrayLength(flexible);
                 if (count < 0)
                 {
-                    if (!(version >= 5)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("CreatableTopicResult.Configs must not be null");
-                    this.Configs = new();
+                    this.Configs = null;
                 }
                 else
                 {
@@ -309,6 +308,12 @@ internal sealed partial class CreateTopicsResponse
             }
             if (version >= 5)
             {
+                if (this.Configs is null)
+                {
+                    if (!(version >= 5)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("CreatableTopicResult.Configs must not be null in version " + version);
+                    writer.WriteArrayLength(-1, flexible);
+                }
+                else
                 {
                     writer.WriteArrayLength(this.Configs.Count, flexible);
                     foreach (var item in this.Configs)

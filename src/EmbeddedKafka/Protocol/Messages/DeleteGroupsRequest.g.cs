@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>DeleteGroupsRequest, versions 0-2, flexible from 2.</summary>
-internal sealed partial class DeleteGroupsRequest
+internal sealed partial class DeleteGroupsRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 42;
     public const short LowestVersion = 0;

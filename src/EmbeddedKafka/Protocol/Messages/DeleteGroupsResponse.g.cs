@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>DeleteGroupsResponse, versions 0-2, flexible from 2.</summary>
-internal sealed partial class DeleteGroupsResponse
+internal sealed partial class DeleteGroupsResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 42;
     public const short LowestVersion = 0;

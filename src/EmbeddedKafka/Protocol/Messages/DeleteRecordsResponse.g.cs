@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>DeleteRecordsResponse, versions 0-2, flexible from 2.</summary>
-internal sealed partial class DeleteRecordsResponse
+internal sealed partial class DeleteRecordsResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 21;
     public const short LowestVersion = 0;

@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>DeleteTopicsRequest, versions 0-6, flexible from 4.</summary>
-internal sealed partial class DeleteTopicsRequest
+internal sealed partial class DeleteTopicsRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 20;
     public const short LowestVersion = 0;
@@ -132,7 +132,7 @@ internal sealed partial class DeleteTopicsRequest
             var flexible = version >= FirstFlexibleVersionOf;
             if (version >= 6)
             {
-                this.Name = reader.ReadNullableString(flexible);
+                this.Name = ((version >= 6) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "Name"));
             }
             if (version >= 6)
             {

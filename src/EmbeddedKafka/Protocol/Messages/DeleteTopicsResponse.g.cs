@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>DeleteTopicsResponse, versions 0-6, flexible from 4.</summary>
-internal sealed partial class DeleteTopicsResponse
+internal sealed partial class DeleteTopicsResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 20;
     public const short LowestVersion = 0;
@@ -91,7 +91,7 @@ internal sealed partial class DeleteTopicsResponse
     internal sealed class DeletableTopicResult
     {
         /// <summary>The topic name Versions 0+.</summary>
-        public string Name { get; set; } = "";
+        public string? Name { get; set; } = "";
 
         /// <summary>the unique topic ID Versions 6+.</summary>
         public global::System.Guid TopicId { get; set; } = global::System.Guid.Empty;
@@ -107,7 +107,7 @@ internal sealed partial class DeleteTopicsResponse
             var flexible = version >= FirstFlexibleVersionOf;
             if (true)
             {
-                this.Name = (reader.ReadNullableString(flexible) ?? "");
+                this.Name = ((version >= 6) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "Name"));
             }
             if (version >= 6)
             {
@@ -119,7 +119,7 @@ internal sealed partial class DeleteTopicsResponse
             }
             if (version >= 5)
             {
-                this.ErrorMessage = reader.ReadNullableString(flexible);
+                this.ErrorMessage = ((version >= 5) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "ErrorMessage"));
             }
             if (flexible)
             {

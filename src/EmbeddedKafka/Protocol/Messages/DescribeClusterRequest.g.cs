@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>DescribeClusterRequest, versions 0-1, flexible from 0.</summary>
-internal sealed partial class DescribeClusterRequest
+internal sealed partial class DescribeClusterRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 60;
     public const short LowestVersion = 0;

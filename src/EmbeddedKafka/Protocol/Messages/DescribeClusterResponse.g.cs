@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>DescribeClusterResponse, versions 0-1, flexible from 0.</summary>
-internal sealed partial class DescribeClusterResponse
+internal sealed partial class DescribeClusterResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 60;
     public const short LowestVersion = 0;
@@ -50,7 +50,7 @@ internal sealed partial class DescribeClusterResponse
         }
         if (true)
         {
-            this.ErrorMessage = reader.ReadNullableString(flexible);
+            this.ErrorMessage = ((true) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "ErrorMessage"));
         }
         if (version >= 1)
         {
@@ -185,7 +185,7 @@ internal sealed partial class DescribeClusterResponse
             }
             if (true)
             {
-                this.Rack = reader.ReadNullableString(flexible);
+                this.Rack = ((true) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "Rack"));
             }
             if (flexible)
             {

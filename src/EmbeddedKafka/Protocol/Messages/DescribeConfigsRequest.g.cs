@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>DescribeConfigsRequest, versions 0-4, flexible from 4.</summary>
-internal sealed partial class DescribeConfigsRequest
+internal sealed partial class DescribeConfigsRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 32;
     public const short LowestVersion = 0;
@@ -108,7 +108,7 @@ internal sealed partial class DescribeConfigsRequest
         public string ResourceName { get; set; } = "";
 
         /// <summary>The configuration keys to list, or null to list all configuration keys. Versions 0+.</summary>
-        public global::System.Collections.Generic.List<string> ConfigurationKeys { get; set; } = new();
+        public global::System.Collections.Generic.List<string>? ConfigurationKeys { get; set; } = new();
 
         public void Read(ref global::Outbox.EmbeddedKafka.Protocol.KafkaReader reader, short version)
         {
@@ -126,8 +126,7 @@ internal sealed partial class DescribeConfigsRequest
                 var count = reader.ReadArrayLength(flexible);
                 if (count < 0)
                 {
-                    if (!(true)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("DescribeConfigsResource.ConfigurationKeys must not be null");
-                    this.ConfigurationKeys = new();
+                    this.ConfigurationKeys = null;
                 }
                 else
                 {
@@ -169,6 +168,12 @@ internal sealed partial class DescribeConfigsRequest
             }
             if (true)
             {
+                if (this.ConfigurationKeys is null)
+                {
+                    if (!(true)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("DescribeConfigsResource.ConfigurationKeys must not be null in version " + version);
+                    writer.WriteArrayLength(-1, flexible);
+                }
+                else
                 {
                     writer.WriteArrayLength(this.ConfigurationKeys.Count, flexible);
                     foreach (var item in this.ConfigurationKeys)

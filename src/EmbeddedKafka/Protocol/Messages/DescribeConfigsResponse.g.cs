@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>DescribeConfigsResponse, versions 0-4, flexible from 4.</summary>
-internal sealed partial class DescribeConfigsResponse
+internal sealed partial class DescribeConfigsResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 32;
     public const short LowestVersion = 0;
@@ -94,7 +94,7 @@ internal sealed partial class DescribeConfigsResponse
         public string Name { get; set; } = "";
 
         /// <summary>The synonym value. Versions 1+.</summary>
-        public string Value { get; set; } = "";
+        public string? Value { get; set; } = "";
 
         /// <summary>The synonym source. Versions 1+.</summary>
         public sbyte Source { get; set; } = 0;
@@ -108,7 +108,7 @@ internal sealed partial class DescribeConfigsResponse
             }
             if (version >= 1)
             {
-                this.Value = (reader.ReadNullableString(flexible) ?? "");
+                this.Value = ((true) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "Value"));
             }
             if (version >= 1)
             {
@@ -161,7 +161,7 @@ internal sealed partial class DescribeConfigsResponse
         public string Name { get; set; } = "";
 
         /// <summary>The configuration value. Versions 0+.</summary>
-        public string Value { get; set; } = "";
+        public string? Value { get; set; } = "";
 
         /// <summary>True if the configuration is read-only. Versions 0+.</summary>
         public bool ReadOnly { get; set; } = false;
@@ -182,7 +182,7 @@ internal sealed partial class DescribeConfigsResponse
         public sbyte ConfigType { get; set; } = (sbyte)(0);
 
         /// <summary>The configuration documentation. Versions 3+.</summary>
-        public string Documentation { get; set; } = "";
+        public string? Documentation { get; set; } = "";
 
         public void Read(ref global::Outbox.EmbeddedKafka.Protocol.KafkaReader reader, short version)
         {
@@ -193,7 +193,7 @@ internal sealed partial class DescribeConfigsResponse
             }
             if (true)
             {
-                this.Value = (reader.ReadNullableString(flexible) ?? "");
+                this.Value = ((true) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "Value"));
             }
             if (true)
             {
@@ -237,7 +237,7 @@ internal sealed partial class DescribeConfigsResponse
             }
             if (version >= 3)
             {
-                this.Documentation = (reader.ReadNullableString(flexible) ?? "");
+                this.Documentation = ((true) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "Documentation"));
             }
             if (flexible)
             {
@@ -316,7 +316,7 @@ internal sealed partial class DescribeConfigsResponse
         public short ErrorCode { get; set; } = 0;
 
         /// <summary>The error message, or null if we were able to successfully describe the configurations. Versions 0+.</summary>
-        public string ErrorMessage { get; set; } = "";
+        public string? ErrorMessage { get; set; } = "";
 
         /// <summary>The resource type. Versions 0+.</summary>
         public sbyte ResourceType { get; set; } = 0;
@@ -336,7 +336,7 @@ internal sealed partial class DescribeConfigsResponse
             }
             if (true)
             {
-                this.ErrorMessage = (reader.ReadNullableString(flexible) ?? "");
+                this.ErrorMessage = ((true) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "ErrorMessage"));
             }
             if (true)
             {

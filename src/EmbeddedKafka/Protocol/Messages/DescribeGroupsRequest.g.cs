@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>DescribeGroupsRequest, versions 0-5, flexible from 5.</summary>
-internal sealed partial class DescribeGroupsRequest
+internal sealed partial class DescribeGroupsRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 15;
     public const short LowestVersion = 0;

@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>DescribeGroupsResponse, versions 0-5, flexible from 5.</summary>
-internal sealed partial class DescribeGroupsResponse
+internal sealed partial class DescribeGroupsResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 15;
     public const short LowestVersion = 0;
@@ -117,7 +117,7 @@ internal sealed partial class DescribeGroupsResponse
             }
             if (version >= 4)
             {
-                this.GroupInstanceId = reader.ReadNullableString(flexible);
+                this.GroupInstanceId = ((version >= 4) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "GroupInstanceId"));
             }
             if (true)
             {

@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>DescribeProducersRequest, versions 0-0, flexible from 0.</summary>
-internal sealed partial class DescribeProducersRequest
+internal sealed partial class DescribeProducersRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 61;
     public const short LowestVersion = 0;

@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>DescribeProducersResponse, versions 0-0, flexible from 0.</summary>
-internal sealed partial class DescribeProducersResponse
+internal sealed partial class DescribeProducersResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 61;
     public const short LowestVersion = 0;
@@ -215,7 +215,7 @@ internal sealed partial class DescribeProducersResponse
             }
             if (true)
             {
-                this.ErrorMessage = reader.ReadNullableString(flexible);
+                this.ErrorMessage = ((true) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "ErrorMessage"));
             }
             if (true)
             {

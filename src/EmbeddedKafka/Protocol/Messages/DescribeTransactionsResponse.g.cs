@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>DescribeTransactionsResponse, versions 0-0, flexible from 0.</summary>
-internal sealed partial class DescribeTransactionsResponse
+internal sealed partial class DescribeTransactionsResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 65;
     public const short LowestVersion = 0;

@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>EndTxnRequest, versions 0-5, flexible from 3.</summary>
-internal sealed partial class EndTxnRequest
+internal sealed partial class EndTxnRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 26;
     public const short LowestVersion = 0;

@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>FetchRequest, versions 0-17, flexible from 12.</summary>
-internal sealed partial class FetchRequest
+internal sealed partial class FetchRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 1;
     public const short LowestVersion = 0;
@@ -54,7 +54,7 @@ internal sealed partial class FetchRequest
         var flexible = version >= FirstFlexibleVersionOf;
         if ((version >= 12) && !(version >= 12 && flexible))
         {
-            this.ClusterId = reader.ReadNullableString(flexible);
+            this.ClusterId = ((version >= 12) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "ClusterId"));
         }
         if (version <= 14)
         {
@@ -145,7 +145,7 @@ internal sealed partial class FetchRequest
                 {
                     case 0 when version >= 12:
                     {
-                        this.ClusterId = reader.ReadNullableString(flexible);
+                        this.ClusterId = ((version >= 12) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "ClusterId"));
                         break;
                     }
                     case 1 when version >= 15:

@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>FetchResponse, versions 0-17, flexible from 12.</summary>
-internal sealed partial class FetchResponse
+internal sealed partial class FetchResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 1;
     public const short LowestVersion = 0;
@@ -26,7 +26,7 @@ internal sealed partial class FetchResponse
     public global::System.Collections.Generic.List<global::Outbox.EmbeddedKafka.Protocol.Messages.FetchResponse.FetchableTopicResponse> Responses { get; set; } = new();
 
     /// <summary>Endpoints for all current-leaders enumerated in PartitionData, with errors NOT_LEADER_OR_FOLLOWER &amp; FENCED_LEADER_EPOCH. Versions 16+.</summary>
-    public global::System.Collections.Generic.List<global::Outbox.EmbeddedKafka.Protocol.Messages.FetchResponse.NodeEndpoint> NodeEndpoints { get; set; } = new();
+    public global::System.Collections.Generic.List<global::Outbox.EmbeddedKafka.Protocol.Messages.FetchResponse.NodeEndpoint>? NodeEndpoints { get; set; } = new();
 
     public void Read(ref global::Outbox.EmbeddedKafka.Protocol.KafkaReader reader, short version)
     {
@@ -68,8 +68,7 @@ internal sealed partial class FetchResponse
             var count = reader.ReadArrayLength(flexible);
             if (count < 0)
             {
-                if (!(false)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("FetchResponse.NodeEndpoints must not be null");
-                this.NodeEndpoints = new();
+                this.NodeEndpoints = null;
             }
             else
             {
@@ -97,8 +96,7 @@ internal sealed partial class FetchResponse
                         var count = reader.ReadArrayLength(flexible);
                         if (count < 0)
                         {
-                            if (!(false)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("FetchResponse.NodeEndpoints must not be null");
-                            this.NodeEndpoints = new();
+                            this.NodeEndpoints = null;
                         }
                         else
                         {
@@ -148,6 +146,12 @@ internal sealed partial class FetchResponse
         }
         if ((version >= 16) && !(version >= 16 && flexible))
         {
+            if (this.NodeEndpoints is null)
+            {
+                if (!(false)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("FetchResponse.NodeEndpoints must not be null in version " + version);
+                writer.WriteArrayLength(-1, flexible);
+            }
+            else
             {
                 writer.WriteArrayLength(this.NodeEndpoints.Count, flexible);
                 foreach (var item in this.NodeEndpoints)
@@ -159,15 +163,21 @@ internal sealed partial class FetchResponse
         if (flexible)
         {
             var tagCount = 0u;
-            if ((version >= 16) && this.NodeEndpoints.Count > 0) tagCount++;
+            if ((version >= 16) && this.NodeEndpoints is { Count: > 0 }) tagCount++;
             writer.WriteUVarint(tagCount);
-            if ((version >= 16) && this.NodeEndpoints.Count > 0)
+            if ((version >= 16) && this.NodeEndpoints is { Count: > 0 })
             {
                 writer.WriteUVarint(0);
                 var tagged = new global::Outbox.EmbeddedKafka.Protocol.KafkaWriter();
                 {
                     var outer = writer;
                     writer = tagged;
+                    if (this.NodeEndpoints is null)
+                    {
+                        if (!(false)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("FetchResponse.NodeEndpoints must not be null in version " + version);
+                        writer.WriteArrayLength(-1, flexible);
+                    }
+                    else
                     {
                         writer.WriteArrayLength(this.NodeEndpoints.Count, flexible);
                         foreach (var item in this.NodeEndpoints)
@@ -436,7 +446,7 @@ internal sealed partial class FetchResponse
         public global::Outbox.EmbeddedKafka.Protocol.Messages.FetchResponse.SnapshotId? SnapshotId { get; set; } = null;
 
         /// <summary>The aborted transactions. Versions 4+.</summary>
-        public global::System.Collections.Generic.List<global::Outbox.EmbeddedKafka.Protocol.Messages.FetchResponse.AbortedTransaction> AbortedTransactions { get; set; } = new();
+        public global::System.Collections.Generic.List<global::Outbox.EmbeddedKafka.Protocol.Messages.FetchResponse.AbortedTransaction>? AbortedTransactions { get; set; } = new();
 
         /// <summary>The preferred read replica for the consumer to use on its next fetch request Versions 11+.</summary>
         public int PreferredReadReplica { get; set; } = (int)(-1);
@@ -490,8 +500,7 @@ internal sealed partial class FetchResponse
                 var count = reader.ReadArrayLength(flexible);
                 if (count < 0)
                 {
-                    if (!(version >= 4)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("PartitionData.AbortedTransactions must not be null");
-                    this.AbortedTransactions = new();
+                    this.AbortedTransactions = null;
                 }
                 else
                 {
@@ -588,6 +597,12 @@ internal sealed partial class FetchResponse
             }
             if (version >= 4)
             {
+                if (this.AbortedTransactions is null)
+                {
+                    if (!(version >= 4)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("PartitionData.AbortedTransactions must not be null in version " + version);
+                    writer.WriteArrayLength(-1, flexible);
+                }
+                else
                 {
                     writer.WriteArrayLength(this.AbortedTransactions.Count, flexible);
                     foreach (var item in this.AbortedTransactions)
@@ -776,7 +791,7 @@ internal sealed partial class FetchResponse
             }
             if (version >= 16)
             {
-                this.Rack = reader.ReadNullableString(flexible);
+                this.Rack = ((version >= 16) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "Rack"));
             }
             if (flexible)
             {

@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>FindCoordinatorRequest, versions 0-6, flexible from 3.</summary>
-internal sealed partial class FindCoordinatorRequest
+internal sealed partial class FindCoordinatorRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 10;
     public const short LowestVersion = 0;

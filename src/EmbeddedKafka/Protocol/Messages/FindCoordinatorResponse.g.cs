@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>FindCoordinatorResponse, versions 0-6, flexible from 3.</summary>
-internal sealed partial class FindCoordinatorResponse
+internal sealed partial class FindCoordinatorResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 10;
     public const short LowestVersion = 0;
@@ -20,7 +20,7 @@ internal sealed partial class FindCoordinatorResponse
     public short ErrorCode { get; set; } = 0;
 
     /// <summary>The error message, or null if there was no error. Versions 1-3.</summary>
-    public string ErrorMessage { get; set; } = "";
+    public string? ErrorMessage { get; set; } = "";
 
     /// <summary>The node id. Versions 0-3.</summary>
     public int NodeId { get; set; } = 0;
@@ -47,7 +47,7 @@ internal sealed partial class FindCoordinatorResponse
         }
         if (version >= 1 && version <= 3)
         {
-            this.ErrorMessage = (reader.ReadNullableString(flexible) ?? "");
+            this.ErrorMessage = ((version >= 1 && version <= 3) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "ErrorMessage"));
         }
         if (version <= 3)
         {
@@ -161,7 +161,7 @@ internal sealed partial class FindCoordinatorResponse
         public short ErrorCode { get; set; } = 0;
 
         /// <summary>The error message, or null if there was no error. Versions 4+.</summary>
-        public string ErrorMessage { get; set; } = "";
+        public string? ErrorMessage { get; set; } = "";
 
         public void Read(ref global::Outbox.EmbeddedKafka.Protocol.KafkaReader reader, short version)
         {
@@ -188,7 +188,7 @@ internal sealed partial class FindCoordinatorResponse
             }
             if (version >= 4)
             {
-                this.ErrorMessage = (reader.ReadNullableString(flexible) ?? "");
+                this.ErrorMessage = ((version >= 4) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "ErrorMessage"));
             }
             if (flexible)
             {

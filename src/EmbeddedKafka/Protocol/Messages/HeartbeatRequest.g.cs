@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>HeartbeatRequest, versions 0-4, flexible from 4.</summary>
-internal sealed partial class HeartbeatRequest
+internal sealed partial class HeartbeatRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 12;
     public const short LowestVersion = 0;
@@ -42,7 +42,7 @@ internal sealed partial class HeartbeatRequest
         }
         if (version >= 3)
         {
-            this.GroupInstanceId = reader.ReadNullableString(flexible);
+            this.GroupInstanceId = ((version >= 3) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "GroupInstanceId"));
         }
         if (flexible)
         {

@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>HeartbeatResponse, versions 0-4, flexible from 4.</summary>
-internal sealed partial class HeartbeatResponse
+internal sealed partial class HeartbeatResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 12;
     public const short LowestVersion = 0;

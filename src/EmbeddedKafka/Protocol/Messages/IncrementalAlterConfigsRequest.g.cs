@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>IncrementalAlterConfigsRequest, versions 0-1, flexible from 1.</summary>
-internal sealed partial class IncrementalAlterConfigsRequest
+internal sealed partial class IncrementalAlterConfigsRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 44;
     public const short LowestVersion = 0;
@@ -97,7 +97,7 @@ internal sealed partial class IncrementalAlterConfigsRequest
         public sbyte ConfigOperation { get; set; } = 0;
 
         /// <summary>The value to set for the configuration key. Versions 0+.</summary>
-        public string Value { get; set; } = "";
+        public string? Value { get; set; } = "";
 
         public void Read(ref global::Outbox.EmbeddedKafka.Protocol.KafkaReader reader, short version)
         {
@@ -112,7 +112,7 @@ internal sealed partial class IncrementalAlterConfigsRequest
             }
             if (true)
             {
-                this.Value = (reader.ReadNullableString(flexible) ?? "");
+                this.Value = ((true) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "Value"));
             }
             if (flexible)
             {

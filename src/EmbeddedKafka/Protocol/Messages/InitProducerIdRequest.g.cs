@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>InitProducerIdRequest, versions 0-5, flexible from 2.</summary>
-internal sealed partial class InitProducerIdRequest
+internal sealed partial class InitProducerIdRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 22;
     public const short LowestVersion = 0;
@@ -14,7 +14,7 @@ internal sealed partial class InitProducerIdRequest
     public static bool IsFlexible(short version) => version >= FirstFlexibleVersion;
 
     /// <summary>The transactional id, or null if the producer is not transactional. Versions 0+.</summary>
-    public string TransactionalId { get; set; } = "";
+    public string? TransactionalId { get; set; } = "";
 
     /// <summary>The time in ms to wait before aborting idle transactions sent by this producer. This is only relevant if a TransactionalId has been defined. Versions 0+.</summary>
     public int TransactionTimeoutMs { get; set; } = 0;
@@ -30,7 +30,7 @@ internal sealed partial class InitProducerIdRequest
         var flexible = version >= FirstFlexibleVersionOf;
         if (true)
         {
-            this.TransactionalId = (reader.ReadNullableString(flexible) ?? "");
+            this.TransactionalId = ((true) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "TransactionalId"));
         }
         if (true)
         {

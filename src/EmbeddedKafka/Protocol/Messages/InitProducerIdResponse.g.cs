@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>InitProducerIdResponse, versions 0-5, flexible from 2.</summary>
-internal sealed partial class InitProducerIdResponse
+internal sealed partial class InitProducerIdResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 22;
     public const short LowestVersion = 0;

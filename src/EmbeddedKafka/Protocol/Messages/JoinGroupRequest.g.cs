@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>JoinGroupRequest, versions 0-9, flexible from 6.</summary>
-internal sealed partial class JoinGroupRequest
+internal sealed partial class JoinGroupRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 11;
     public const short LowestVersion = 0;
@@ -58,7 +58,7 @@ internal sealed partial class JoinGroupRequest
         }
         if (version >= 5)
         {
-            this.GroupInstanceId = reader.ReadNullableString(flexible);
+            this.GroupInstanceId = ((version >= 5) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "GroupInstanceId"));
         }
         if (true)
         {
@@ -86,7 +86,7 @@ internal sealed partial class JoinGroupRequest
         }
         if (version >= 8)
         {
-            this.Reason = reader.ReadNullableString(flexible);
+            this.Reason = ((version >= 8) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "Reason"));
         }
         if (flexible)
         {

@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>JoinGroupResponse, versions 0-9, flexible from 6.</summary>
-internal sealed partial class JoinGroupResponse
+internal sealed partial class JoinGroupResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 11;
     public const short LowestVersion = 0;
@@ -26,7 +26,7 @@ internal sealed partial class JoinGroupResponse
     public string? ProtocolType { get; set; } = null;
 
     /// <summary>The group protocol selected by the coordinator. Versions 0+.</summary>
-    public string ProtocolName { get; set; } = "";
+    public string? ProtocolName { get; set; } = "";
 
     /// <summary>The leader of the group. Versions 0+.</summary>
     public string Leader { get; set; } = "";
@@ -57,11 +57,11 @@ internal sealed partial class JoinGroupResponse
         }
         if (version >= 7)
         {
-            this.ProtocolType = reader.ReadNullableString(flexible);
+            this.ProtocolType = ((version >= 7) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "ProtocolType"));
         }
         if (true)
         {
-            this.ProtocolName = (reader.ReadNullableString(flexible) ?? "");
+            this.ProtocolName = ((version >= 7) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "ProtocolName"));
         }
         if (true)
         {
@@ -185,7 +185,7 @@ internal sealed partial class JoinGroupResponse
             }
             if (version >= 5)
             {
-                this.GroupInstanceId = reader.ReadNullableString(flexible);
+                this.GroupInstanceId = ((version >= 5) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "GroupInstanceId"));
             }
             if (true)
             {

@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>LeaveGroupRequest, versions 0-5, flexible from 4.</summary>
-internal sealed partial class LeaveGroupRequest
+internal sealed partial class LeaveGroupRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 13;
     public const short LowestVersion = 0;
@@ -119,11 +119,11 @@ internal sealed partial class LeaveGroupRequest
             }
             if (version >= 3)
             {
-                this.GroupInstanceId = reader.ReadNullableString(flexible);
+                this.GroupInstanceId = ((version >= 3) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "GroupInstanceId"));
             }
             if (version >= 5)
             {
-                this.Reason = reader.ReadNullableString(flexible);
+                this.Reason = ((version >= 5) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "Reason"));
             }
             if (flexible)
             {

@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>LeaveGroupResponse, versions 0-5, flexible from 4.</summary>
-internal sealed partial class LeaveGroupResponse
+internal sealed partial class LeaveGroupResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 13;
     public const short LowestVersion = 0;
@@ -105,7 +105,7 @@ internal sealed partial class LeaveGroupResponse
         public string MemberId { get; set; } = "";
 
         /// <summary>The group instance ID to remove from the group. Versions 3+.</summary>
-        public string GroupInstanceId { get; set; } = "";
+        public string? GroupInstanceId { get; set; } = "";
 
         /// <summary>The error code, or 0 if there was no error. Versions 3+.</summary>
         public short ErrorCode { get; set; } = 0;
@@ -119,7 +119,7 @@ internal sealed partial class LeaveGroupResponse
             }
             if (version >= 3)
             {
-                this.GroupInstanceId = (reader.ReadNullableString(flexible) ?? "");
+                this.GroupInstanceId = ((version >= 3) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "GroupInstanceId"));
             }
             if (version >= 3)
             {

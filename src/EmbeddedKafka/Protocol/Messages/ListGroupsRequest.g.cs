@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>ListGroupsRequest, versions 0-5, flexible from 3.</summary>
-internal sealed partial class ListGroupsRequest
+internal sealed partial class ListGroupsRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 16;
     public const short LowestVersion = 0;

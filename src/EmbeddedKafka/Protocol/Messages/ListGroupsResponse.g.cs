@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>ListGroupsResponse, versions 0-5, flexible from 3.</summary>
-internal sealed partial class ListGroupsResponse
+internal sealed partial class ListGroupsResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 16;
     public const short LowestVersion = 0;

@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>ListOffsetsResponse, versions 0-10, flexible from 6.</summary>
-internal sealed partial class ListOffsetsResponse
+internal sealed partial class ListOffsetsResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 2;
     public const short LowestVersion = 0;

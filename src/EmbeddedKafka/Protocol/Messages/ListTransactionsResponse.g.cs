@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>ListTransactionsResponse, versions 0-1, flexible from 0.</summary>
-internal sealed partial class ListTransactionsResponse
+internal sealed partial class ListTransactionsResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 66;
     public const short LowestVersion = 0;

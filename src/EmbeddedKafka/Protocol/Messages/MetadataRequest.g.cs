@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>MetadataRequest, versions 0-12, flexible from 9.</summary>
-internal sealed partial class MetadataRequest
+internal sealed partial class MetadataRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 3;
     public const short LowestVersion = 0;
@@ -14,7 +14,7 @@ internal sealed partial class MetadataRequest
     public static bool IsFlexible(short version) => version >= FirstFlexibleVersion;
 
     /// <summary>The topics to fetch metadata for. Versions 0+.</summary>
-    public global::System.Collections.Generic.List<global::Outbox.EmbeddedKafka.Protocol.Messages.MetadataRequest.MetadataRequestTopic> Topics { get; set; } = new();
+    public global::System.Collections.Generic.List<global::Outbox.EmbeddedKafka.Protocol.Messages.MetadataRequest.MetadataRequestTopic>? Topics { get; set; } = new();
 
     /// <summary>If this is true, the broker may auto-create topics that we requested which do not already exist, if it is configured to do so. Versions 4+.</summary>
     public bool AllowAutoTopicCreation { get; set; } = true;
@@ -33,8 +33,7 @@ internal sealed partial class MetadataRequest
             var count = reader.ReadArrayLength(flexible);
             if (count < 0)
             {
-                if (!(version >= 1)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("MetadataRequest.Topics must not be null");
-                this.Topics = new();
+                this.Topics = null;
             }
             else
             {
@@ -82,6 +81,12 @@ internal sealed partial class MetadataRequest
         var flexible = version >= FirstFlexibleVersionOf;
         if (true)
         {
+            if (this.Topics is null)
+            {
+                if (!(version >= 1)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("MetadataRequest.Topics must not be null in version " + version);
+                writer.WriteArrayLength(-1, flexible);
+            }
+            else
             {
                 writer.WriteArrayLength(this.Topics.Count, flexible);
                 foreach (var item in this.Topics)
@@ -116,7 +121,7 @@ internal sealed partial class MetadataRequest
         public global::System.Guid TopicId { get; set; } = global::System.Guid.Empty;
 
         /// <summary>The topic name. Versions 0+.</summary>
-        public string Name { get; set; } = "";
+        public string? Name { get; set; } = "";
 
         public void Read(ref global::Outbox.EmbeddedKafka.Protocol.KafkaReader reader, short version)
         {
@@ -127,7 +132,7 @@ internal sealed partial class MetadataRequest
             }
             if (true)
             {
-                this.Name = (reader.ReadNullableString(flexible) ?? "");
+                this.Name = ((version >= 10) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "Name"));
             }
             if (flexible)
             {

@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>MetadataResponse, versions 0-12, flexible from 9.</summary>
-internal sealed partial class MetadataResponse
+internal sealed partial class MetadataResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 3;
     public const short LowestVersion = 0;
@@ -60,7 +60,7 @@ internal sealed partial class MetadataResponse
         }
         if (version >= 2)
         {
-            this.ClusterId = reader.ReadNullableString(flexible);
+            this.ClusterId = ((version >= 2) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "ClusterId"));
         }
         if (version >= 1)
         {
@@ -185,7 +185,7 @@ internal sealed partial class MetadataResponse
             }
             if (version >= 1)
             {
-                this.Rack = reader.ReadNullableString(flexible);
+                this.Rack = ((version >= 1) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "Rack"));
             }
             if (flexible)
             {
@@ -409,7 +409,7 @@ internal sealed partial class MetadataResponse
         public short ErrorCode { get; set; } = 0;
 
         /// <summary>The topic name. Null for non-existing topics queried by ID. This is never null when ErrorCode is zero. One of Name and TopicId is always populated. Versions 0+.</summary>
-        public string Name { get; set; } = "";
+        public string? Name { get; set; } = "";
 
         /// <summary>The topic id. Zero for non-existing topics queried by name. This is never zero when ErrorCode is zero. One of Name and TopicId is always populated. Versions 10+.</summary>
         public global::System.Guid TopicId { get; set; } = global::System.Guid.Empty;
@@ -432,7 +432,7 @@ internal sealed partial class MetadataResponse
             }
             if (true)
             {
-                this.Name = (reader.ReadNullableString(flexible) ?? "");
+                this.Name = ((version >= 12) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "Name"));
             }
             if (version >= 10)
             {

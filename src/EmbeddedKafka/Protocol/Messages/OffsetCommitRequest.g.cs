@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>OffsetCommitRequest, versions 0-9, flexible from 8.</summary>
-internal sealed partial class OffsetCommitRequest
+internal sealed partial class OffsetCommitRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 8;
     public const short LowestVersion = 0;
@@ -48,7 +48,7 @@ internal sealed partial class OffsetCommitRequest
         }
         if (version >= 7)
         {
-            this.GroupInstanceId = reader.ReadNullableString(flexible);
+            this.GroupInstanceId = ((version >= 7) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "GroupInstanceId"));
         }
         if (version >= 2 && version <= 4)
         {
@@ -147,7 +147,7 @@ internal sealed partial class OffsetCommitRequest
         public long CommitTimestamp { get; set; } = (long)(-1);
 
         /// <summary>Any associated metadata the client wants to keep. Versions 0+.</summary>
-        public string CommittedMetadata { get; set; } = "";
+        public string? CommittedMetadata { get; set; } = "";
 
         public void Read(ref global::Outbox.EmbeddedKafka.Protocol.KafkaReader reader, short version)
         {
@@ -170,7 +170,7 @@ internal sealed partial class OffsetCommitRequest
             }
             if (true)
             {
-                this.CommittedMetadata = (reader.ReadNullableString(flexible) ?? "");
+                this.CommittedMetadata = ((true) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "CommittedMetadata"));
             }
             if (flexible)
             {

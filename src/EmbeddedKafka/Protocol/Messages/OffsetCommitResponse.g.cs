@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>OffsetCommitResponse, versions 0-9, flexible from 8.</summary>
-internal sealed partial class OffsetCommitResponse
+internal sealed partial class OffsetCommitResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 8;
     public const short LowestVersion = 0;

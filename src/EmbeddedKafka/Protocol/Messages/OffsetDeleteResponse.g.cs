@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>OffsetDeleteResponse, versions 0-0, flexible from never.</summary>
-internal sealed partial class OffsetDeleteResponse
+internal sealed partial class OffsetDeleteResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 47;
     public const short LowestVersion = 0;

@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>OffsetFetchRequest, versions 0-9, flexible from 6.</summary>
-internal sealed partial class OffsetFetchRequest
+internal sealed partial class OffsetFetchRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 9;
     public const short LowestVersion = 0;
@@ -17,7 +17,7 @@ internal sealed partial class OffsetFetchRequest
     public string GroupId { get; set; } = "";
 
     /// <summary>Each topic we would like to fetch offsets for, or null to fetch offsets for all topics. Versions 0-7.</summary>
-    public global::System.Collections.Generic.List<global::Outbox.EmbeddedKafka.Protocol.Messages.OffsetFetchRequest.OffsetFetchRequestTopic> Topics { get; set; } = new();
+    public global::System.Collections.Generic.List<global::Outbox.EmbeddedKafka.Protocol.Messages.OffsetFetchRequest.OffsetFetchRequestTopic>? Topics { get; set; } = new();
 
     /// <summary>Each group we would like to fetch offsets for Versions 8+.</summary>
     public global::System.Collections.Generic.List<global::Outbox.EmbeddedKafka.Protocol.Messages.OffsetFetchRequest.OffsetFetchRequestGroup> Groups { get; set; } = new();
@@ -37,8 +37,7 @@ internal sealed partial class OffsetFetchRequest
             var count = reader.ReadArrayLength(flexible);
             if (count < 0)
             {
-                if (!(version >= 2 && version <= 7)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("OffsetFetchRequest.Topics must not be null");
-                this.Topics = new();
+                this.Topics = null;
             }
             else
             {
@@ -102,6 +101,12 @@ internal sealed partial class OffsetFetchRequest
         }
         if (version <= 7)
         {
+            if (this.Topics is null)
+            {
+                if (!(version >= 2 && version <= 7)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("OffsetFetchRequest.Topics must not be null in version " + version);
+                writer.WriteArrayLength(-1, flexible);
+            }
+            else
             {
                 writer.WriteArrayLength(this.Topics.Count, flexible);
                 foreach (var item in this.Topics)
@@ -296,7 +301,7 @@ internal sealed partial class OffsetFetchRequest
         public int MemberEpoch { get; set; } = (int)(-1);
 
         /// <summary>Each topic we would like to fetch offsets for, or null to fetch offsets for all topics. Versions 8+.</summary>
-        public global::System.Collections.Generic.List<global::Outbox.EmbeddedKafka.Protocol.Messages.OffsetFetchRequest.OffsetFetchRequestTopics> Topics { get; set; } = new();
+        public global::System.Collections.Generic.List<global::Outbox.EmbeddedKafka.Protocol.Messages.OffsetFetchRequest.OffsetFetchRequestTopics>? Topics { get; set; } = new();
 
         public void Read(ref global::Outbox.EmbeddedKafka.Protocol.KafkaReader reader, short version)
         {
@@ -307,7 +312,7 @@ internal sealed partial class OffsetFetchRequest
             }
             if (version >= 9)
             {
-                this.MemberId = reader.ReadNullableString(flexible);
+                this.MemberId = ((version >= 9) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "MemberId"));
             }
             if (version >= 9)
             {
@@ -318,8 +323,7 @@ internal sealed partial class OffsetFetchRequest
                 var count = reader.ReadArrayLength(flexible);
                 if (count < 0)
                 {
-                    if (!(version >= 8)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("OffsetFetchRequestGroup.Topics must not be null");
-                    this.Topics = new();
+                    this.Topics = null;
                 }
                 else
                 {
@@ -367,6 +371,12 @@ internal sealed partial class OffsetFetchRequest
             }
             if (version >= 8)
             {
+                if (this.Topics is null)
+                {
+                    if (!(version >= 8)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("OffsetFetchRequestGroup.Topics must not be null in version " + version);
+                    writer.WriteArrayLength(-1, flexible);
+                }
+                else
                 {
                     writer.WriteArrayLength(this.Topics.Count, flexible);
                     foreach (var item in this.Topics)

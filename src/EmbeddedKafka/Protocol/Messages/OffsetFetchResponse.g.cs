@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>OffsetFetchResponse, versions 0-9, flexible from 6.</summary>
-internal sealed partial class OffsetFetchResponse
+internal sealed partial class OffsetFetchResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 9;
     public const short LowestVersion = 0;
@@ -144,7 +144,7 @@ internal sealed partial class OffsetFetchResponse
         public int CommittedLeaderEpoch { get; set; } = (int)(-1);
 
         /// <summary>The partition metadata. Versions 0-7.</summary>
-        public string Metadata { get; set; } = "";
+        public string? Metadata { get; set; } = "";
 
         /// <summary>The error code, or 0 if there was no error. Versions 0-7.</summary>
         public short ErrorCode { get; set; } = 0;
@@ -166,7 +166,7 @@ internal sealed partial class OffsetFetchResponse
             }
             if (version <= 7)
             {
-                this.Metadata = (reader.ReadNullableString(flexible) ?? "");
+                this.Metadata = ((version <= 7) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "Metadata"));
             }
             if (version <= 7)
             {
@@ -311,7 +311,7 @@ internal sealed partial class OffsetFetchResponse
         public int CommittedLeaderEpoch { get; set; } = (int)(-1);
 
         /// <summary>The partition metadata. Versions 8+.</summary>
-        public string Metadata { get; set; } = "";
+        public string? Metadata { get; set; } = "";
 
         /// <summary>The partition-level error code, or 0 if there was no error. Versions 8+.</summary>
         public short ErrorCode { get; set; } = 0;
@@ -333,7 +333,7 @@ internal sealed partial class OffsetFetchResponse
             }
             if (version >= 8)
             {
-                this.Metadata = (reader.ReadNullableString(flexible) ?? "");
+                this.Metadata = ((version >= 8) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "Metadata"));
             }
             if (version >= 8)
             {

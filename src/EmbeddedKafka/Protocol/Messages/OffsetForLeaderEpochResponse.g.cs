@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>OffsetForLeaderEpochResponse, versions 0-4, flexible from 4.</summary>
-internal sealed partial class OffsetForLeaderEpochResponse
+internal sealed partial class OffsetForLeaderEpochResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 23;
     public const short LowestVersion = 0;

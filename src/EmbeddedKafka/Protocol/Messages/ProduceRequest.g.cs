@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>ProduceRequest, versions 0-11, flexible from 9.</summary>
-internal sealed partial class ProduceRequest
+internal sealed partial class ProduceRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 0;
     public const short LowestVersion = 0;
@@ -30,7 +30,7 @@ internal sealed partial class ProduceRequest
         var flexible = version >= FirstFlexibleVersionOf;
         if (version >= 3)
         {
-            this.TransactionalId = reader.ReadNullableString(flexible);
+            this.TransactionalId = ((version >= 3) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "TransactionalId"));
         }
         if (true)
         {

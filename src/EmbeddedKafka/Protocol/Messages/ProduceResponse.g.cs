@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>ProduceResponse, versions 0-11, flexible from 9.</summary>
-internal sealed partial class ProduceResponse
+internal sealed partial class ProduceResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 0;
     public const short LowestVersion = 0;
@@ -20,7 +20,7 @@ internal sealed partial class ProduceResponse
     public int ThrottleTimeMs { get; set; } = (int)(0);
 
     /// <summary>Endpoints for all current-leaders enumerated in PartitionProduceResponses, with errors NOT_LEADER_OR_FOLLOWER. Versions 10+.</summary>
-    public global::System.Collections.Generic.List<global::Outbox.EmbeddedKafka.Protocol.Messages.ProduceResponse.NodeEndpoint> NodeEndpoints { get; set; } = new();
+    public global::System.Collections.Generic.List<global::Outbox.EmbeddedKafka.Protocol.Messages.ProduceResponse.NodeEndpoint>? NodeEndpoints { get; set; } = new();
 
     public void Read(ref global::Outbox.EmbeddedKafka.Protocol.KafkaReader reader, short version)
     {
@@ -54,8 +54,7 @@ internal sealed partial class ProduceResponse
             var count = reader.ReadArrayLength(flexible);
             if (count < 0)
             {
-                if (!(false)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("ProduceResponse.NodeEndpoints must not be null");
-                this.NodeEndpoints = new();
+                this.NodeEndpoints = null;
             }
             else
             {
@@ -83,8 +82,7 @@ internal sealed partial class ProduceResponse
                         var count = reader.ReadArrayLength(flexible);
                         if (count < 0)
                         {
-                            if (!(false)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("ProduceResponse.NodeEndpoints must not be null");
-                            this.NodeEndpoints = new();
+                            this.NodeEndpoints = null;
                         }
                         else
                         {
@@ -126,6 +124,12 @@ internal sealed partial class ProduceResponse
         }
         if ((version >= 10) && !(version >= 10 && flexible))
         {
+            if (this.NodeEndpoints is null)
+            {
+                if (!(false)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("ProduceResponse.NodeEndpoints must not be null in version " + version);
+                writer.WriteArrayLength(-1, flexible);
+            }
+            else
             {
                 writer.WriteArrayLength(this.NodeEndpoints.Count, flexible);
                 foreach (var item in this.NodeEndpoints)
@@ -137,15 +141,21 @@ internal sealed partial class ProduceResponse
         if (flexible)
         {
             var tagCount = 0u;
-            if ((version >= 10) && this.NodeEndpoints.Count > 0) tagCount++;
+            if ((version >= 10) && this.NodeEndpoints is { Count: > 0 }) tagCount++;
             writer.WriteUVarint(tagCount);
-            if ((version >= 10) && this.NodeEndpoints.Count > 0)
+            if ((version >= 10) && this.NodeEndpoints is { Count: > 0 })
             {
                 writer.WriteUVarint(0);
                 var tagged = new global::Outbox.EmbeddedKafka.Protocol.KafkaWriter();
                 {
                     var outer = writer;
                     writer = tagged;
+                    if (this.NodeEndpoints is null)
+                    {
+                        if (!(false)) throw new global::Outbox.EmbeddedKafka.Protocol.KafkaProtocolException("ProduceResponse.NodeEndpoints must not be null in version " + version);
+                        writer.WriteArrayLength(-1, flexible);
+                    }
+                    else
                     {
                         writer.WriteArrayLength(this.NodeEndpoints.Count, flexible);
                         foreach (var item in this.NodeEndpoints)
@@ -180,7 +190,7 @@ internal sealed partial class ProduceResponse
             }
             if (version >= 8)
             {
-                this.BatchIndexErrorMessage = reader.ReadNullableString(flexible);
+                this.BatchIndexErrorMessage = ((version >= 8) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "BatchIndexErrorMessage"));
             }
             if (flexible)
             {
@@ -346,7 +356,7 @@ internal sealed partial class ProduceResponse
             }
             if (version >= 8)
             {
-                this.ErrorMessage = reader.ReadNullableString(flexible);
+                this.ErrorMessage = ((version >= 8) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "ErrorMessage"));
             }
             if ((version >= 10) && !(version >= 10 && flexible))
             {
@@ -552,7 +562,7 @@ internal sealed partial class ProduceResponse
             }
             if (version >= 10)
             {
-                this.Rack = reader.ReadNullableString(flexible);
+                this.Rack = ((version >= 10) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "Rack"));
             }
             if (flexible)
             {

@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>RequestHeader, versions 0-2, flexible from 2.</summary>
-internal sealed partial class RequestHeader
+internal sealed partial class RequestHeader : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short LowestVersion = 0;
     public const short HighestVersion = 2;
@@ -22,7 +22,7 @@ internal sealed partial class RequestHeader
     public int CorrelationId { get; set; } = 0;
 
     /// <summary>The client ID string. Versions 1+.</summary>
-    public string ClientId { get; set; } = "";
+    public string? ClientId { get; set; } = "";
 
     public void Read(ref global::Outbox.EmbeddedKafka.Protocol.KafkaReader reader, short version)
     {
@@ -41,7 +41,7 @@ internal sealed partial class RequestHeader
         }
         if (version >= 1)
         {
-            this.ClientId = (reader.ReadNullableString(false) ?? "");
+            this.ClientId = ((version >= 1) ? reader.ReadNullableString(false) : reader.ReadString(false, "ClientId"));
         }
         if (flexible)
         {

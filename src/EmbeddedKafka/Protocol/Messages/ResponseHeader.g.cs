@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>ResponseHeader, versions 0-1, flexible from 1.</summary>
-internal sealed partial class ResponseHeader
+internal sealed partial class ResponseHeader : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short LowestVersion = 0;
     public const short HighestVersion = 1;

@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>SyncGroupRequest, versions 0-5, flexible from 4.</summary>
-internal sealed partial class SyncGroupRequest
+internal sealed partial class SyncGroupRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 14;
     public const short LowestVersion = 0;
@@ -51,15 +51,15 @@ internal sealed partial class SyncGroupRequest
         }
         if (version >= 3)
         {
-            this.GroupInstanceId = reader.ReadNullableString(flexible);
+            this.GroupInstanceId = ((version >= 3) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "GroupInstanceId"));
         }
         if (version >= 5)
         {
-            this.ProtocolType = reader.ReadNullableString(flexible);
+            this.ProtocolType = ((version >= 5) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "ProtocolType"));
         }
         if (version >= 5)
         {
-            this.ProtocolName = reader.ReadNullableString(flexible);
+            this.ProtocolName = ((version >= 5) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "ProtocolName"));
         }
         if (true)
         {

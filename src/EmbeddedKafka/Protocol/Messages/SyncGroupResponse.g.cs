@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>SyncGroupResponse, versions 0-5, flexible from 4.</summary>
-internal sealed partial class SyncGroupResponse
+internal sealed partial class SyncGroupResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 14;
     public const short LowestVersion = 0;
@@ -41,11 +41,11 @@ internal sealed partial class SyncGroupResponse
         }
         if (version >= 5)
         {
-            this.ProtocolType = reader.ReadNullableString(flexible);
+            this.ProtocolType = ((version >= 5) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "ProtocolType"));
         }
         if (version >= 5)
         {
-            this.ProtocolName = reader.ReadNullableString(flexible);
+            this.ProtocolName = ((version >= 5) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "ProtocolName"));
         }
         if (true)
         {

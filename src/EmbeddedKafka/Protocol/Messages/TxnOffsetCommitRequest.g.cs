@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>TxnOffsetCommitRequest, versions 0-4, flexible from 3.</summary>
-internal sealed partial class TxnOffsetCommitRequest
+internal sealed partial class TxnOffsetCommitRequest : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 28;
     public const short LowestVersion = 0;
@@ -66,7 +66,7 @@ internal sealed partial class TxnOffsetCommitRequest
         }
         if (version >= 3)
         {
-            this.GroupInstanceId = reader.ReadNullableString(flexible);
+            this.GroupInstanceId = ((version >= 3) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "GroupInstanceId"));
         }
         if (true)
         {
@@ -166,7 +166,7 @@ internal sealed partial class TxnOffsetCommitRequest
         public int CommittedLeaderEpoch { get; set; } = (int)(-1);
 
         /// <summary>Any associated metadata the client wants to keep. Versions 0+.</summary>
-        public string CommittedMetadata { get; set; } = "";
+        public string? CommittedMetadata { get; set; } = "";
 
         public void Read(ref global::Outbox.EmbeddedKafka.Protocol.KafkaReader reader, short version)
         {
@@ -185,7 +185,7 @@ internal sealed partial class TxnOffsetCommitRequest
             }
             if (true)
             {
-                this.CommittedMetadata = (reader.ReadNullableString(flexible) ?? "");
+                this.CommittedMetadata = ((true) ? reader.ReadNullableString(flexible) : reader.ReadString(flexible, "CommittedMetadata"));
             }
             if (flexible)
             {

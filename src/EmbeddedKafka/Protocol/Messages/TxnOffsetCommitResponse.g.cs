@@ -4,7 +4,7 @@
 namespace Outbox.EmbeddedKafka.Protocol.Messages;
 
 /// <summary>TxnOffsetCommitResponse, versions 0-4, flexible from 3.</summary>
-internal sealed partial class TxnOffsetCommitResponse
+internal sealed partial class TxnOffsetCommitResponse : global::Outbox.EmbeddedKafka.Protocol.IKafkaMessage
 {
     public const short ApiKey = 28;
     public const short LowestVersion = 0;

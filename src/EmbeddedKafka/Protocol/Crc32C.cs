@@ -1,0 +1,25 @@
+using System.Buffers.Binary;
+using System.Numerics;
+
+namespace Outbox.EmbeddedKafka.Protocol;
+
+/// <summary>CRC-32C (Castagnoli), the checksum of record batch v2; hardware-accelerated where the CPU has it.</summary>
+internal static class Crc32C
+{
+    public static uint Compute(ReadOnlySpan<byte> data)
+    {
+        var crc = 0xFFFFFFFFu;
+        while (data.Length >= 8)
+        {
+            crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data));
+            data = data[8..];
+        }
+
+        foreach (var b in data)
+        {
+            crc = BitOperations.Crc32C(crc, b);
+        }
+
+        return ~crc;
+    }
+}

@@ -1,0 +1,176 @@
+using Microsoft.Extensions.Logging;
+using Outbox.EmbeddedKafka.Protocol;
+
+namespace Outbox.EmbeddedKafka.State;
+
+/// <summary>
+/// Everything the broker knows: topics and their logs, producer ids, transactions and groups.
+/// Topic, log and transaction state change only under <see cref="Sync"/>; groups have their own lock.
+/// </summary>
+internal sealed class Cluster
+{
+    private readonly Dictionary<string, Topic> _topics = new(StringComparer.Ordinal);
+    private long _nextProducerId = 1000;
+
+    public Cluster(EmbeddedKafkaOptions options, TimeProvider time, ILogger logger)
+    {
+        Options = options;
+        Time = time;
+        Logger = logger;
+        Faults = new BrokerFaults(time);
+        Transactions = new TransactionCoordinator(this);
+        Groups = new GroupCoordinator(this);
+    }
+
+    public Lock Sync { get; } = new();
+
+    public EmbeddedKafkaOptions Options { get; }
+
+    public TimeProvider Time { get; }
+
+    public ILogger Logger { get; }
+
+    public BrokerFaults Faults { get; }
+
+    public TransactionCoordinator Transactions { get; }
+
+    public GroupCoordinator Groups { get; }
+
+    public int NodeId => Options.NodeId;
+
+    /// <summary>The implemented APIs; set once at start-up, before the first connection.</summary>
+    public Apis.ApiTable? Apis { get; set; }
+
+    /// <summary>The host and port clients are told to connect to; set once the listener is bound.</summary>
+    public string AdvertisedHost { get; set; } = "";
+
+    public int AdvertisedPort { get; set; }
+
+    public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Topics by name; read and change under <see cref="Sync"/>.</summary>
+    public IReadOnlyDictionary<string, Topic> Topics => _topics;
+
+    public long NextProducerId() => Interlocked.Increment(ref _nextProducerId);
+
+    /// <summary>Raises the producer id counter past ids restored from disk.</summary>
+    public void ReserveProducerIds(long upTo)
+    {
+        long current;
+        while ((current = Interlocked.Read(ref _nextProducerId)) < upTo && Interlocked.CompareExchange(ref _nextProducerId, upTo, current) != current)
+        {
+        }
+    }
+
+    public PartitionLog? FindPartition(string topic, int partition) =>
+        _topics.TryGetValue(topic, out var t) && partition >= 0 && partition < t.Partitions.Count ? t.Partitions[partition] : null;
+
+    /// <summary>Finds a topic, creating it with the default partition count when auto-creation allows.</summary>
+    public Topic? FindOrAutoCreate(string name, bool clientAllowsAutoCreate)
+    {
+        if (_topics.TryGetValue(name, out var topic))
+        {
+            return topic;
+        }
+
+        if (!Options.AutoCreateTopics || !clientAllowsAutoCreate || TopicName.Validate(name) != ErrorCode.None)
+        {
+            return null;
+        }
+
+        CreateTopic(name, Options.DefaultPartitions, new Dictionary<string, string?>(), out topic);
+        return topic;
+    }
+
+    public ErrorCode CreateTopic(string name, int partitions, IReadOnlyDictionary<string, string?> configs, out Topic? topic)
+    {
+        topic = null;
+        var invalid = TopicName.Validate(name);
+        if (invalid != ErrorCode.None)
+        {
+            return invalid;
+        }
+
+        if (_topics.ContainsKey(name))
+        {
+            return ErrorCode.TopicAlreadyExists;
+        }
+
+        if (partitions < 1)
+        {
+            return ErrorCode.InvalidPartitions;
+        }
+
+        topic = new Topic(name, Guid.NewGuid(), Enumerable.Range(0, partitions).Select(p => new PartitionLog(name, p)), configs);
+        _topics[name] = topic;
+        TopicsChanged?.Invoke(topic);
+        return ErrorCode.None;
+    }
+
+    public bool DeleteTopic(string name)
+    {
+        if (!_topics.Remove(name, out var topic))
+        {
+            return false;
+        }
+
+        TopicDeleted?.Invoke(topic);
+        return true;
+    }
+
+    public ErrorCode AddPartitions(string name, int totalCount)
+    {
+        if (!_topics.TryGetValue(name, out var topic))
+        {
+            return ErrorCode.UnknownTopicOrPartition;
+        }
+
+        if (totalCount <= topic.Partitions.Count)
+        {
+            return ErrorCode.InvalidPartitions;
+        }
+
+        for (var p = topic.Partitions.Count; p < totalCount; p++)
+        {
+            topic.Partitions.Add(new PartitionLog(name, p));
+        }
+
+        TopicsChanged?.Invoke(topic);
+        return ErrorCode.None;
+    }
+
+    /// <summary>Runs the periodic work: retention, transaction timeouts, group session expiry.</summary>
+    public void Tick()
+    {
+        var now = NowMs;
+        lock (Sync)
+        {
+            var retentionBytes = Options.RetentionBytes ?? -1;
+            var minTimestamp = Options.RetentionTime is { } age ? now - (long)age.TotalMilliseconds : long.MinValue;
+            foreach (var topic in _topics.Values)
+            {
+                foreach (var partition in topic.Partitions)
+                {
+                    partition.ApplyRetention(retentionBytes, minTimestamp);
+                }
+            }
+        }
+
+        Groups.Tick(now);
+    }
+
+    /// <summary>Loads the data directory, when there is one.</summary>
+    public Task OpenStorageAsync(CancellationToken cancellationToken) =>
+        Options.DataDirectory is null
+            ? Task.CompletedTask
+            : throw new NotSupportedException("EmbeddedKafkaOptions.DataDirectory is not supported by this build.");
+
+    /// <summary>Flushes and closes the data directory, when there is one.</summary>
+    public Task CloseStorageAsync() => Task.CompletedTask;
+
+    /// <summary>Raised under <see cref="Sync"/> when a topic is created or grows; persistence listens.</summary>
+    public event Action<Topic>? TopicsChanged;
+
+    /// <summary>Raised under <see cref="Sync"/> when a topic is deleted.</summary>
+    public event Action<Topic>? TopicDeleted;
+}
