@@ -37,6 +37,9 @@ internal static partial class Log
     [LoggerMessage(OutboxEventId.RelayStopped, LogLevel.Information, "Outbox relay {Instance} stopped")]
     public static partial void RelayStopped(ILogger logger, string instance);
 
+    [LoggerMessage(OutboxEventId.KafkaUnavailable, LogLevel.Warning, "Kafka unavailable ({Operation}); retrying in {Delay}")]
+    public static partial void KafkaUnavailable(ILogger logger, Exception exception, string operation, TimeSpan delay);
+
     [LoggerMessage(OutboxEventId.CleanupCompleted, LogLevel.Information, "Outbox cleanup deleted {Count} published messages older than {Cutoff:O}")]
     public static partial void CleanupCompleted(ILogger logger, int count, DateTime cutoff);
 

@@ -39,6 +39,9 @@ public static class OutboxEventId
     /// <summary>The relay stopped.</summary>
     public const int RelayStopped = 1010;
 
+    /// <summary>The broker could not be reached while preparing the relay; the relay retries.</summary>
+    public const int KafkaUnavailable = 1011;
+
     /// <summary>The cleanup job deleted published messages older than the retention period.</summary>
     public const int CleanupCompleted = 1100;
 

@@ -13,7 +13,8 @@ internal static class CheckpointTopic
             {
                 var config = new AdminClientConfig(kafka.CreateProducerConfig());
                 using var admin = new AdminClientBuilder(config).SetLogHandler(static (_, _) => { }).Build();
-                var existing = admin.GetMetadata(topic, timeout).Topics.FirstOrDefault(t => t.Topic == topic && t.Error.Code == ErrorCode.NoError);
+                // Metadata for all topics: asking for this one by name would let the broker auto-create it with default partitions.
+                var existing = admin.GetMetadata(timeout).Topics.FirstOrDefault(t => t.Topic == topic && t.Error.Code == ErrorCode.NoError);
                 if (existing is null)
                 {
                     try
@@ -31,7 +32,7 @@ internal static class CheckpointTopic
                     }
                     catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
                     {
-                        existing = admin.GetMetadata(topic, timeout).Topics.First(t => t.Topic == topic);
+                        existing = admin.GetMetadata(timeout).Topics.First(t => t.Topic == topic);
                     }
                 }
 

@@ -198,7 +198,15 @@ internal sealed class RelayLoop(
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 var delay = backoff.Next();
-                Log.DatabaseUnavailable(logger, e, operation, delay);
+                if (e is Confluent.Kafka.KafkaException)
+                {
+                    Log.KafkaUnavailable(logger, e, operation, delay);
+                }
+                else
+                {
+                    Log.DatabaseUnavailable(logger, e, operation, delay);
+                }
+
                 await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
             }
         }
