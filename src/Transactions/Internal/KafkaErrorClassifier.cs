@@ -46,7 +46,7 @@ internal static class KafkaErrorClassifier
             ErrorCode.ProducerFenced or ErrorCode.Local_Fenced or ErrorCode.InvalidProducerEpoch
                 or ErrorCode.TransactionCoordinatorFenced or ErrorCode.UnknownProducerId
                 or ErrorCode.InvalidProducerIdMapping or ErrorCode.OutOfOrderSequenceNumber
-                or ErrorCode.Local_Fatal or ErrorCode.InvalidTxnState or ErrorCode.Local_State => KafkaErrorAction.RecreateProducer,
+                or ErrorCode.InvalidTxnState or ErrorCode.Local_State => KafkaErrorAction.RecreateProducer,
 
             // The consumer lost its group membership or generation (KIP-447 fencing of zombies by the group):
             // the offsets cannot be committed in this transaction, and after rejoining the partitions may be
