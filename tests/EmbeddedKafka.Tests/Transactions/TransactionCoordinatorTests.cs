@@ -38,7 +38,11 @@ public sealed class TransactionCoordinatorTests
         Assert.Equal(bumped, Init("a", pid, epoch));
         Assert.Equal(ErrorCode.ProducerFenced, Coordinator.InitProducerId("a", Timeout, pid, (short)(epoch + 5), out _, out _));
         Assert.Equal(ErrorCode.ProducerFenced, Coordinator.InitProducerId("a", Timeout, pid + 1, bumped.Epoch, out _, out _));
-        Assert.Equal(ErrorCode.ProducerFenced, Coordinator.InitProducerId("unknown", Timeout, pid, epoch, out _, out _));
+
+        // An expired or forgotten transactional id starts over, so a recovering producer is not fenced.
+        var restarted = Init("unknown", pid, epoch);
+        Assert.NotEqual(pid, restarted.ProducerId);
+        Assert.Equal(0, restarted.Epoch);
     }
 
     [Fact]
