@@ -149,51 +149,6 @@ public sealed class GroupProtocolTests
     }
 
     [Fact]
-    public async Task A_member_that_stops_heartbeating_is_evicted_after_its_session_timeout()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await using var broker = await EmbeddedKafkaBroker.StartAsync(cancellationToken: ct);
-        await using var client = await RawKafkaClient.ConnectAsync(broker, "client", ct);
-
-        var joined = await client.SendAsync<JoinGroupResponse>(Join("g", sessionTimeoutMs: 2000), 3, ct);
-        await client.SendAsync<SyncGroupResponse>(Sync("g", joined.MemberId, 1), 3, ct);
-        Assert.Equal("Stable", await StateAsync(client, "g", ct));
-
-        await WaitUntilAsync(async () => await StateAsync(client, "g", ct) == "Empty", ct);
-        Assert.Equal(ErrorCode.UnknownMemberId, await HeartbeatAsync(client, "g", joined.MemberId, 1, ct));
-    }
-
-    [Fact]
-    public async Task A_member_that_never_syncs_after_its_JoinGroup_answer_is_removed_after_the_rebalance_timeout()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await using var broker = await EmbeddedKafkaBroker.StartAsync(cancellationToken: ct);
-        await using var client = await RawKafkaClient.ConnectAsync(broker, "client", ct);
-
-        var joined = await client.SendAsync<JoinGroupResponse>(Join("g", sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 2000), 3, ct);
-        Assert.Equal("CompletingRebalance", await StateAsync(client, "g", ct));
-
-        await WaitUntilAsync(async () => await StateAsync(client, "g", ct) == "Empty", ct);
-        Assert.Equal(ErrorCode.UnknownMemberId, await SyncErrorAsync(client, "g", joined.MemberId, 1, ct));
-    }
-
-    [Fact]
-    public async Task A_new_group_waits_the_initial_rebalance_delay_so_members_joining_together_share_the_first_generation()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await using var broker = await EmbeddedKafkaBroker.StartAsync(new EmbeddedKafkaOptions { GroupInitialRebalanceDelay = TimeSpan.FromSeconds(3) }, cancellationToken: ct);
-        await using var first = await RawKafkaClient.ConnectAsync(broker, "first", ct);
-        await using var second = await RawKafkaClient.ConnectAsync(broker, "second", ct);
-
-        var firstJoin = first.SendAsync<JoinGroupResponse>(Join("g", rebalanceTimeoutMs: 30_000), 3, ct);
-        var secondJoin = second.SendAsync<JoinGroupResponse>(Join("g", rebalanceTimeoutMs: 30_000), 3, ct);
-        var answers = await Task.WhenAll(firstJoin, secondJoin);
-
-        Assert.All(answers, a => Assert.Equal(1, a.GenerationId));
-        Assert.Equal(2, answers.Single(a => a.MemberId == a.Leader).Members.Count);
-    }
-
-    [Fact]
     public async Task DescribeGroups_reports_states_and_members_and_an_unknown_group_as_dead()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -35,7 +35,8 @@ public sealed class SessionTimeoutTests
         var join = new JoinGroupRequest
         {
             GroupId = "eviction",
-            SessionTimeoutMs = 2000,
+            // Long enough that a stalled machine does not expire it between its JoinGroup and SyncGroup.
+            SessionTimeoutMs = 5000,
             RebalanceTimeoutMs = 10_000,
             ProtocolType = "consumer",
             Protocols = [new() { Name = "range", Metadata = ConsumerProtocol.Subscription(Topic) }],
