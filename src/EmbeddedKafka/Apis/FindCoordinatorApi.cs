@@ -6,8 +6,10 @@ namespace Outbox.EmbeddedKafka.Apis;
 
 /// <summary>
 /// FindCoordinator (key 10), v0-2.
-/// - Group (key type 0) and transaction (key type 1, v1+) coordinators are this node.
-/// - Any other key type: INVALID_REQUEST.
+/// <list type="bullet">
+/// <item>This node coordinates every group (key type 0) and every transactional id (key type 1, v1+).</item>
+/// <item>An empty transactional id or another key type gets INVALID_REQUEST.</item>
+/// </list>
 /// </summary>
 internal sealed class FindCoordinatorApi(Cluster cluster) : KafkaApi<FindCoordinatorRequest, FindCoordinatorResponse>(cluster)
 {
@@ -22,18 +24,10 @@ internal sealed class FindCoordinatorApi(Cluster cluster) : KafkaApi<FindCoordin
 
     protected override ValueTask<FindCoordinatorResponse?> HandleAsync(RequestContext context, FindCoordinatorRequest request, CancellationToken cancellationToken)
     {
-        if (request.KeyType is not (GroupKey or TransactionKey))
-        {
-            return ValueTask.FromResult<FindCoordinatorResponse?>(ErrorResponse(context, request, ErrorCode.InvalidRequest));
-        }
-
-        return ValueTask.FromResult<FindCoordinatorResponse?>(new FindCoordinatorResponse
-        {
-            ErrorMessage = null,
-            NodeId = Cluster.NodeId,
-            Host = Cluster.AdvertisedHost,
-            Port = Cluster.AdvertisedPort,
-        });
+        var valid = request.KeyType == GroupKey || (request.KeyType == TransactionKey && request.Key.Length > 0);
+        return ValueTask.FromResult<FindCoordinatorResponse?>(valid
+            ? new FindCoordinatorResponse { NodeId = Cluster.NodeId, Host = Cluster.AdvertisedHost, Port = Cluster.AdvertisedPort, ErrorMessage = null }
+            : ErrorResponse(context, request, ErrorCode.InvalidRequest));
     }
 
     protected override FindCoordinatorResponse ErrorResponse(RequestContext context, FindCoordinatorRequest request, ErrorCode error) =>
