@@ -149,6 +149,27 @@ public sealed class GroupProtocolTests
     }
 
     [Fact]
+    public async Task The_group_selects_the_protocol_all_members_support_that_most_of_them_prefer()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var broker = await EmbeddedKafkaBroker.StartAsync(cancellationToken: ct);
+        await using var first = await RawKafkaClient.ConnectAsync(broker, "first", ct);
+        await using var second = await RawKafkaClient.ConnectAsync(broker, "second", ct);
+        await using var third = await RawKafkaClient.ConnectAsync(broker, "third", ct);
+
+        var m1 = (await first.SendAsync<JoinGroupResponse>(Join("g", protocols: ["range", "roundrobin", "sticky"]), 3, ct)).MemberId;
+        var secondJoin = second.SendAsync<JoinGroupResponse>(Join("g", protocols: ["roundrobin", "sticky"]), 3, ct);
+        await WaitUntilAsync(async () => await HeartbeatAsync(first, "g", m1, 1, ct) == ErrorCode.RebalanceInProgress, ct);
+        var thirdJoin = third.SendAsync<JoinGroupResponse>(Join("g", protocols: ["sticky", "roundrobin"]), 3, ct);
+        await WaitUntilAsync(async () => (await first.SendAsync<DescribeGroupsResponse>(new DescribeGroupsRequest { Groups = ["g"] }, 4, ct)).Groups[0].Members.Count == 3, ct);
+        var leader = await first.SendAsync<JoinGroupResponse>(Join("g", m1, protocols: ["range", "roundrobin", "sticky"]), 3, ct);
+
+        // Common to all: roundrobin and sticky; first preferences among those: roundrobin (first, second), sticky (third).
+        Assert.All(new[] { leader, await secondJoin, await thirdJoin }, a => Assert.Equal(("roundrobin", 2), (a.ProtocolName, a.GenerationId)));
+        Assert.Equal(3, leader.Members.Count);
+    }
+
+    [Fact]
     public async Task DescribeGroups_reports_states_and_members_and_an_unknown_group_as_dead()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -174,7 +195,7 @@ public sealed class GroupProtocolTests
     }
 
     internal static JoinGroupRequest Join(string group, string memberId = "", string? instanceId = null,
-        int sessionTimeoutMs = 6000, int rebalanceTimeoutMs = 6000, string protocol = "range") => new()
+        int sessionTimeoutMs = 6000, int rebalanceTimeoutMs = 6000, string protocol = "range", string[]? protocols = null) => new()
     {
         GroupId = group,
         MemberId = memberId,
@@ -182,7 +203,7 @@ public sealed class GroupProtocolTests
         SessionTimeoutMs = sessionTimeoutMs,
         RebalanceTimeoutMs = rebalanceTimeoutMs,
         ProtocolType = "consumer",
-        Protocols = [new() { Name = protocol, Metadata = ConsumerProtocol.Subscription(Topic) }],
+        Protocols = [.. (protocols ?? [protocol]).Select(name => new JoinGroupRequest.JoinGroupRequestProtocol { Name = name, Metadata = ConsumerProtocol.Subscription(Topic) })],
     };
 
     internal static SyncGroupRequest Sync(string group, string memberId, int generation, params (string MemberId, byte[] Assignment)[] assignments) =>
