@@ -169,6 +169,7 @@ internal sealed class Cluster
             }
         }
 
+        Transactions.Tick(now);
         Groups.Tick(now);
     }
 
