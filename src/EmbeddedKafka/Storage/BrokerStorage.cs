@@ -11,6 +11,7 @@ namespace Outbox.EmbeddedKafka.Storage;
 /// topics.json               topics: name, id, partition count, configs (atomic rewrite)
 /// producer-ids              the highest producer id that may have been handed out (atomic rewrite)
 /// offsets.journal           committed group offsets (checksummed journal, compacted at start-up)
+/// transactions.journal      transactional ids: producer id, epoch, timeout, transaction state (same)
 /// topics/{id}/{partition}/  segment files and the log start offset of each partition
 /// </code>
 /// Everything is written as it changes, under the lock that guards the change (a synchronous write
@@ -33,6 +34,7 @@ internal sealed class BrokerStorage : IAsyncDisposable
     private readonly Lock _producerIdSync = new();
     private long _reservedProducerIds;
     private OffsetJournal? _offsets;
+    private TransactionJournal? _transactions;
 
     private BrokerStorage(Cluster cluster, string directory, FileStream lockFile)
     {
@@ -101,6 +103,7 @@ internal sealed class BrokerStorage : IAsyncDisposable
             }
 
             _offsets?.Dispose();
+            _transactions?.Dispose();
         }).ConfigureAwait(false);
         await _lock.DisposeAsync().ConfigureAwait(false);
     }
@@ -144,6 +147,7 @@ internal sealed class BrokerStorage : IAsyncDisposable
         _cluster.ReserveProducerIds(_reservedProducerIds);
 
         _offsets = await OffsetJournal.OpenAsync(Path.Combine(_directory, OffsetJournal.FileName), _cluster.Groups, _cluster.Logger, cancellationToken).ConfigureAwait(false);
+        _transactions = await TransactionJournal.OpenAsync(Path.Combine(_directory, TransactionJournal.FileName), _cluster, _cluster.Logger, cancellationToken).ConfigureAwait(false);
 
         lock (_cluster.Sync)
         {
@@ -157,8 +161,9 @@ internal sealed class BrokerStorage : IAsyncDisposable
     }
 
     /// <summary>
-    /// Ends every transaction a crash left open. Apache Kafka would let the coordinator time it out;
-    /// aborting at start-up is the same outcome, sooner: an ABORT marker on each partition it wrote to.
+    /// Ends every transaction still open once the transaction coordinator is restored: those of
+    /// producers it does not know (their journal record was lost). Apache Kafka would time them out;
+    /// aborting at start-up is the same outcome, sooner: an ABORT marker on each partition written to.
     /// </summary>
     private void AbortOpenTransactions()
     {
