@@ -18,6 +18,9 @@ namespace Outbox.EmbeddedKafka.Storage;
 /// inside <see cref="Cluster.Sync"/>: acceptable for a broker made for tests), and handed to the
 /// operating system before the client hears of it. A killed process therefore loses nothing it
 /// acknowledged; closing additionally flushes to disk, which only matters for a power loss.
+/// Not kept: group membership (members rejoin after a restart, as after a coordinator move) and the
+/// offsets an unfinished transaction staged (the transaction is aborted, or completed without them if
+/// the broker stopped halfway through its commit).
 /// </summary>
 internal sealed class BrokerStorage : IAsyncDisposable
 {
