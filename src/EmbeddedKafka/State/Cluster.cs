@@ -213,11 +213,11 @@ internal sealed class Cluster
     /// <summary>Raised under <see cref="Sync"/> when a topic is deleted.</summary>
     public event Action<Topic>? TopicDeleted;
 
-    /// <summary>Raised with each new producer id before it is handed out; persistence records the high-water.</summary>
-    public event Action<long>? ProducerIdAllocated;
-
     /// <summary>Raised for every request header read, before its version is checked: (api key, version). Tests observe what clients negotiate.</summary>
     public event Action<short, short>? RequestReceived;
 
     public void ObserveRequest(short apiKey, short version) => RequestReceived?.Invoke(apiKey, version);
+
+    /// <summary>Raised with each new producer id before it is handed out; persistence records the high-water.</summary>
+    public event Action<long>? ProducerIdAllocated;
 }
