@@ -118,8 +118,9 @@ internal sealed class BrokerStorage : IAsyncDisposable
         // No client is connected yet, so nothing else touches the cluster: the restore awaits file reads
         // without holding Cluster.Sync, and takes it only to publish each topic.
         var segmentBytes = _cluster.Options.SegmentBytes;
-        var catalog = await AtomicFile.ReadAsync(Path.Combine(_directory, TopicCatalog.FileName), cancellationToken).ConfigureAwait(false);
-        var entries = catalog is null ? [] : TopicCatalog.Read(catalog);
+        var catalogPath = Path.Combine(_directory, TopicCatalog.FileName);
+        var catalog = await AtomicFile.ReadAsync(catalogPath, cancellationToken).ConfigureAwait(false);
+        var entries = catalog is null ? [] : TopicCatalog.Read(catalogPath, catalog);
         var partitions = 0;
         var highestProducerId = -1L;
         foreach (var entry in entries)

@@ -299,6 +299,17 @@ public sealed class RestartTests
     }
 
     [Fact]
+    public async Task A_start_that_fails_releases_the_data_directory()
+    {
+        using var data = new DataDirectory();
+        using var other = new DataDirectory();
+        await using var holder = await other.StartBrokerAsync();
+        await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => data.StartBrokerAsync(o => o.Port = holder.Port));
+        await using var broker = await data.StartBrokerAsync();
+        Assert.NotEqual(holder.Port, broker.Port);
+    }
+
+    [Fact]
     public async Task A_second_broker_cannot_open_a_directory_in_use()
     {
         using var data = new DataDirectory();
