@@ -97,18 +97,24 @@ internal sealed class BrokerStorage : IAsyncDisposable
             }
         }
 
-        // Flushing to disk may take a while; it runs off the caller's thread and outside the lock.
-        await Task.Run(() =>
+        try
         {
-            foreach (var store in stores)
+            // Flushing to disk may take a while; it runs off the caller's thread and outside the lock.
+            await Task.Run(() =>
             {
-                store.Dispose();
-            }
+                foreach (var store in stores)
+                {
+                    store.Dispose();
+                }
 
-            _offsets?.Dispose();
-            _transactions?.Dispose();
-        }).ConfigureAwait(false);
-        await _lock.DisposeAsync().ConfigureAwait(false);
+                _offsets?.Dispose();
+                _transactions?.Dispose();
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _lock.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private string TopicsDirectory => Path.Combine(_directory, TopicsDirectoryName);
