@@ -2,9 +2,10 @@
 //   --mode produce    an idempotent KafkaJS producer writes --count records to --topic
 //   --mode consume    a KafkaJS consumer (group --group) reads --count records of --topic from the beginning
 //   --mode roundtrip  both, in this order
-// Record i has key "key-<i % 5>", value "value-<i>" and headers index=<i>, source=kafkajs.
+// Record i has key "key-<i % 5>", value "value-<i>" and headers index=<i>, source=kafkajs; --compression gzip
+// compresses the producer's batches.
 // Output: { produced: [{ partition, baseOffset, count }], consumed: [record] } (only the parts the mode ran).
-import { Partitioners } from 'kafkajs'
+import { CompressionTypes, Partitioners } from 'kafkajs'
 import { consumeUntil, runScenario } from './lib/harness.mjs'
 
 await runScenario(
@@ -13,6 +14,7 @@ await runScenario(
     topic: { type: 'string', default: 'kafkajs-records' },
     group: { type: 'string', default: 'kafkajs-reader' },
     count: { type: 'string', default: '20' },
+    compression: { type: 'string', default: 'none' },
   },
   async ctx => {
     const { mode, topic, group } = ctx.options
@@ -31,7 +33,11 @@ await runScenario(
         value: `value-${i}`,
         headers: { index: String(i), source: 'kafkajs' },
       }))
-      const metadata = await producer.send({ topic, acks: -1, messages })
+      const compression = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP }[ctx.options.compression]
+      if (compression === undefined) {
+        throw new Error(`--compression must be none or gzip, was ${ctx.options.compression}`)
+      }
+      const metadata = await producer.send({ topic, acks: -1, compression, messages })
       result.produced = metadata.map(m => ({
         partition: m.partition,
         baseOffset: Number(m.baseOffset),
