@@ -63,6 +63,10 @@ public enum ErrorCode : short
     InvalidPartitions = 37,
     /// <summary>Replication factor is below 1 or larger than the number of available brokers.</summary>
     InvalidReplicationFactor = 38,
+    /// <summary>Replica assignment is invalid.</summary>
+    InvalidReplicaAssignment = 39,
+    /// <summary>Configuration is invalid.</summary>
+    InvalidConfig = 40,
     /// <summary>The request is invalid.</summary>
     InvalidRequest = 42,
     /// <summary>The message format version on the broker does not support the request.</summary>
@@ -83,6 +87,8 @@ public enum ErrorCode : short
     ConcurrentTransactions = 51,
     /// <summary>Transactional id authorization failed.</summary>
     TransactionalIdAuthorizationFailed = 53,
+    /// <summary>The broker did not attempt to execute this operation, because another part of the same batch failed.</summary>
+    OperationNotAttempted = 55,
     /// <summary>This exception is raised by the broker if it could not locate the producer metadata.</summary>
     UnknownProducerId = 59,
     /// <summary>Disk error when trying to access log file on the disk.</summary>
