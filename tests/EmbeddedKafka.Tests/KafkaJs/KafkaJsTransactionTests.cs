@@ -5,7 +5,7 @@ using Xunit;
 
 namespace Outbox.EmbeddedKafka.Tests.KafkaJs;
 
-/// <summary>KafkaJS transactional producers: commit, abort, zombie fencing and offsets sent in a transaction.</summary>
+/// <summary>KafkaJS transactional producers: commit, abort, open transactions, zombie fencing, timeouts and offsets sent in a transaction.</summary>
 public sealed class KafkaJsTransactionTests
 {
     private static readonly string[] Committed = ["committed-0", "committed-1", "committed-2", "committed-3", "committed-4"];
@@ -47,6 +47,21 @@ public sealed class KafkaJsTransactionTests
         Assert.Equal(["survivor-0"], Values(output.GetProperty("readCommitted")));
         Assert.Equal(["survivor-0"], TopicReader.ValuesUpTo(broker.BootstrapServers, "js-fencing", IsolationLevel.ReadCommitted, "survivor-0"));
         Assert.Equal(["zombie-0", "survivor-0"], TopicReader.ValuesUpTo(broker.BootstrapServers, "js-fencing", IsolationLevel.ReadUncommitted, "survivor-0"));
+    }
+
+    [Fact]
+    public async Task A_transaction_left_open_past_its_timeout_is_aborted_by_the_broker_and_its_producer_fenced()
+    {
+        var kafkaJs = KafkaJsScripts.Require();
+        var ct = TestContext.Current.CancellationToken;
+        await using var broker = await EmbeddedKafkaBroker.StartAsync(cancellationToken: ct);
+
+        var output = await kafkaJs.RunAsync(broker, "transaction-timeout.mjs", ct, "--topic", "js-txn-timeout", "--timeout-ms-txn", "1000");
+
+        Assert.Equal(["after"], Values(output.GetProperty("readCommitted")));
+        Assert.Equal("INVALID_PRODUCER_EPOCH", output.GetProperty("commitError").GetString());
+        Assert.Equal(["after"], TopicReader.ValuesUpTo(broker.BootstrapServers, "js-txn-timeout", IsolationLevel.ReadCommitted, "after"));
+        Assert.Equal(["expired-0", "after"], TopicReader.ValuesUpTo(broker.BootstrapServers, "js-txn-timeout", IsolationLevel.ReadUncommitted, "after"));
     }
 
     [Fact]
