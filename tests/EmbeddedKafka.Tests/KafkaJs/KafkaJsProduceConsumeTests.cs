@@ -64,6 +64,23 @@ public sealed class KafkaJsProduceConsumeTests
     }
 
     [Fact]
+    public async Task Batches_larger_than_the_fetch_limits_still_reach_a_KafkaJS_consumer_one_at_a_time()
+    {
+        var kafkaJs = KafkaJsScripts.Require();
+        var ct = TestContext.Current.CancellationToken;
+        await using var broker = await StartBrokerAsync(ct);
+
+        // Every batch (3 records of 4 KiB) exceeds the 1 KiB limits: as in Kafka (KIP-74) the first batch
+        // is returned whole, so the consumer still advances.
+        var output = await kafkaJs.RunAsync(broker, "produce-consume.mjs", ct,
+            "--mode", "roundtrip", "--topic", "js-large", "--count", $"{Count}", "--per-send", "3", "--padding-bytes", "4096", "--max-bytes", "1024");
+
+        var consumed = KafkaJsRecord.ListFrom(output.GetProperty("consumed"));
+        AssertRecordsOfTheScripts(consumed, "kafkajs");
+        Assert.All(consumed, r => Assert.Equal(4096, r.Headers["padding"].Length));
+    }
+
+    [Fact]
     public async Task Gzip_batches_of_either_client_are_stored_as_sent_and_read_by_the_other()
     {
         var kafkaJs = KafkaJsScripts.Require();
