@@ -33,6 +33,25 @@ public sealed class KafkaJsTransactionTests
     }
 
     [Fact]
+    public async Task A_transaction_over_two_topics_commits_or_aborts_on_every_partition()
+    {
+        var kafkaJs = KafkaJsScripts.Require();
+        var ct = TestContext.Current.CancellationToken;
+        await using var broker = await EmbeddedKafkaBroker.StartAsync(new EmbeddedKafkaOptions { DefaultPartitions = 3 }, cancellationToken: ct);
+
+        var output = await kafkaJs.RunAsync(broker, "transactions-multi.mjs", ct, "--topic-a", "js-multi-a", "--topic-b", "js-multi-b", "--partitions", "3");
+
+        // Each partition got txn-p, txn-(p+3) (committed), aborted-p, aborted-(p+3) (aborted) and end.
+        foreach (var (view, expected) in new[] { ("readCommitted", new[] { "txn", "txn", "end" }), ("readUncommitted", ["txn", "txn", "aborted", "aborted", "end"]) })
+        {
+            var records = KafkaJsRecord.ListFrom(output.GetProperty(view));
+            var byPartition = records.GroupBy(r => (r.Topic, r.Partition)).ToDictionary(g => g.Key, g => g.OrderBy(r => r.Offset).Select(r => r.Value!.Split('-')[0]).ToArray());
+            Assert.Equal(6, byPartition.Count);
+            Assert.All(byPartition.Values, values => Assert.Equal(expected, values));
+        }
+    }
+
+    [Fact]
     public async Task A_second_producer_with_the_same_transactional_id_fences_the_first_and_aborts_its_open_transaction()
     {
         var kafkaJs = KafkaJsScripts.Require();
