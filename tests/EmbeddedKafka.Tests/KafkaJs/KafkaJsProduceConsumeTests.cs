@@ -114,6 +114,22 @@ public sealed class KafkaJsProduceConsumeTests
         Assert.Equal(Count, logEnd);
     }
 
+    [Fact]
+    public async Task A_KafkaJS_consumer_recovers_from_fetch_and_coordinator_errors_without_losing_or_repeating_records()
+    {
+        var kafkaJs = KafkaJsScripts.Require();
+        var ct = TestContext.Current.CancellationToken;
+        await using var broker = await StartBrokerAsync(ct);
+        await ProduceWithConfluentAsync(broker, "js-faults", CompressionType.None, ct);
+
+        broker.Faults.FailNext(ApiKey.FindCoordinator, Protocol.ErrorCode.CoordinatorNotAvailable);
+        broker.Faults.FailNext(ApiKey.JoinGroup, Protocol.ErrorCode.NotCoordinator);
+        broker.Faults.FailNext(ApiKey.Fetch, Protocol.ErrorCode.NotLeaderOrFollower, count: 2);
+        var output = await kafkaJs.RunAsync(broker, "produce-consume.mjs", ct, "--mode", "consume", "--topic", "js-faults", "--count", $"{Count}");
+
+        AssertRecordsOfTheScripts(KafkaJsRecord.ListFrom(output.GetProperty("consumed")), "confluent");
+    }
+
     private static Task<EmbeddedKafkaBroker> StartBrokerAsync(CancellationToken ct) =>
         EmbeddedKafkaBroker.StartAsync(new EmbeddedKafkaOptions { DefaultPartitions = Partitions }, cancellationToken: ct);
 
