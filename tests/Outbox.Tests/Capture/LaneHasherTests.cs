@@ -8,7 +8,6 @@ public sealed class LaneHasherTests
     public void Lanes_are_stable_across_processes_and_versions()
     {
         // FNV-1a of the UTF-8 bytes: these values must never change, or keys would move between lanes.
-        Assert.Equal(0, LaneHasher.LaneOf("", 4) % 1);
         Assert.Equal(2166136261u % 7, (uint)LaneHasher.LaneOf("", 7));
         Assert.Equal(LaneHasher.LaneOf("order-42", 16), LaneHasher.LaneOf("order-42", 16));
         Assert.Equal(LaneHasher.LaneOf(new string('k', 300), 16), LaneHasher.LaneOf(new string('k', 300), 16));
