@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using Confluent.Kafka;
 using Dapper;
 using Microsoft.EntityFrameworkCore;
@@ -21,7 +20,7 @@ namespace Outbox.Benchmarks;
 /// (c) <see cref="RawProducer"/>, the transactional producer alone. Per-message times are reported, so
 /// msgs/s = 1 / mean; a/b and a/c are the ratios of those. Message count: OUTBOX_BENCH_MESSAGES (100,000).
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 3)]
+[Config(typeof(InProcessMonitoringConfig))]
 public class RelayThroughput
 {
     public const int Messages = 100_000;
