@@ -15,6 +15,7 @@ public static class EnrichmentPipeline
             options.Topics.Add(InputTopic);
             options.InstanceId = instanceId;
             options.MaxAttempts = 2;
+            options.MaxBatchSize = 100;
             options.RetryBackoff = TimeSpan.FromMilliseconds(10);
             options.TransactionTimeout = TimeSpan.FromSeconds(20);
             options.OperationTimeout = TimeSpan.FromSeconds(10);
