@@ -34,11 +34,38 @@ internal sealed class PipelineKafka(string bootstrapServers, string groupId)
     /// <summary>Produces <paramref name="count"/> inputs over <paramref name="keys"/> keys, each key's sequence counting up from 0.</summary>
     public void ProduceInputs(int count, int keys, Func<int, bool>? poison = null)
     {
+        using var producer = CreateInputProducer();
+        foreach (var record in CreateInputs(count, keys, poison))
+        {
+            producer.Produce(EnrichmentPipeline.InputTopic, record);
+        }
+
+        Flush(producer);
+    }
+
+    /// <summary>Produces the inputs at a steady pace, <paramref name="perTick"/> every <paramref name="tick"/>, until all are written.</summary>
+    public async Task ProduceInputsSteadilyAsync(int count, int keys, int perTick, TimeSpan tick, CancellationToken cancellationToken)
+    {
+        var records = CreateInputs(count, keys, null);
+        using var producer = CreateInputProducer();
+        for (var i = 0; i < records.Count; i++)
+        {
+            producer.Produce(EnrichmentPipeline.InputTopic, records[i]);
+            if ((i + 1) % perTick == 0)
+            {
+                await Task.Delay(tick, cancellationToken);
+            }
+        }
+
+        Flush(producer);
+    }
+
+    private List<Message<byte[], byte[]>> CreateInputs(int count, int keys, Func<int, bool>? poison)
+    {
         var registry = new MessageTypeRegistry();
         var serializer = new JsonMessageSerializer();
         var sequences = new int[keys];
-        var config = new ProducerConfig { BootstrapServers = bootstrapServers, EnableIdempotence = true, Acks = Acks.All, LingerMs = 5, Partitioner = Partitioner.Murmur2Random };
-        using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
+        var records = new List<Message<byte[], byte[]>>(count);
         for (var i = 0; i < count; i++)
         {
             var key = $"key-{i % keys}";
@@ -54,7 +81,7 @@ internal sealed class PipelineKafka(string bootstrapServers, string groupId)
                 Payload = serializer.Serialize(message, typeof(OrderPlaced)),
             };
             Inputs[envelope.Id] = message;
-            producer.Produce(EnrichmentPipeline.InputTopic, new Message<byte[], byte[]>
+            records.Add(new Message<byte[], byte[]>
             {
                 Key = Encoding.UTF8.GetBytes(key),
                 Value = envelope.Payload.ToArray(),
@@ -62,6 +89,21 @@ internal sealed class PipelineKafka(string bootstrapServers, string groupId)
             });
         }
 
+        return records;
+    }
+
+    private IProducer<byte[], byte[]> CreateInputProducer() =>
+        new ProducerBuilder<byte[], byte[]>(new ProducerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 5,
+            Partitioner = Partitioner.Murmur2Random,
+        }).Build();
+
+    private static void Flush(IProducer<byte[], byte[]> producer)
+    {
         if (producer.Flush(TimeSpan.FromSeconds(60)) != 0)
         {
             throw new InvalidOperationException("Inputs were not all delivered within 60 s.");
