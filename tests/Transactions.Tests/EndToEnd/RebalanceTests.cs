@@ -17,9 +17,9 @@ public sealed class RebalanceTests
         var kafka = new PipelineKafka(broker.BootstrapServers, "rebalance");
         await kafka.CreateTopicsAsync();
 
-        // Inputs keep arriving for about ten seconds, so every join and leave rebalances a group under load,
+        // Inputs keep arriving for about twenty seconds, so every join and leave rebalances a group under load,
         // with transactions open when partitions are revoked.
-        var load = kafka.ProduceInputsSteadilyAsync(Inputs, keys: 100, perTick: 100, TimeSpan.FromMilliseconds(100), ct);
+        var load = kafka.ProduceInputsSteadilyAsync(Inputs, keys: 100, perTick: 50, TimeSpan.FromMilliseconds(100), ct);
         var (a, aLogs) = await StartAsync(kafka, "a");
         await WaitForAsync(() => Assignments(aLogs) >= 1 && kafka.CommittedInputs() >= 300, "a consumes", ct);
 
