@@ -2,7 +2,8 @@
 # Runs the whole test suite on a fresh machine.
 #  - PostgreSQL: uses POSTGRES_CONNECTION_STRING when set; otherwise starts a throwaway cluster
 #    (initdb into a temp dir, pg_ctl on a free port) when the server binaries exist, and stops it after.
-#  - Node: installs the npm packages the cross-client tests drive (KafkaJS, Azurite, s3rver).
+#  - Node: installs the npm packages the tests drive (KafkaJS in tests/node, Azurite and s3rver in
+#    tests/blob-servers) unless already installed.
 #  - Then `dotnet test` on the solution. Extra arguments go to dotnet test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,8 +34,13 @@ if [ -z "${POSTGRES_CONNECTION_STRING:-}" ]; then
   fi
 fi
 
-if command -v npm >/dev/null 2>&1 && [ -f tests/node/package.json ]; then
-  (cd tests/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1 || npm install --no-audit --no-fund --loglevel=error >/dev/null)
+if command -v npm >/dev/null 2>&1; then
+  for dir in tests/node tests/blob-servers; do
+    if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules" ]; then
+      echo "test.sh: npm ci in $dir" >&2
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    fi
+  done
 fi
 
 dotnet test Outbox.sln -c Release "$@"

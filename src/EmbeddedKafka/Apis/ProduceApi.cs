@@ -63,11 +63,12 @@ internal sealed class ProduceApi(Cluster cluster) : KafkaApi<ProduceRequest, Pro
             return Fail(result, invalid);
         }
 
+        var maxMessageBytes = TopicConfigs.EffectiveMaxMessageBytes(Cluster.Topics[topic], Cluster.Options);
         foreach (var (_, header) in batches)
         {
-            if (header.TotalSize > Cluster.Options.MaxMessageBytes)
+            if (header.TotalSize > maxMessageBytes)
             {
-                return Fail(result, ErrorCode.MessageTooLarge, $"batch of {header.TotalSize} bytes exceeds the broker's limit of {Cluster.Options.MaxMessageBytes}");
+                return Fail(result, ErrorCode.MessageTooLarge, $"batch of {header.TotalSize} bytes exceeds the topic's limit of {maxMessageBytes}");
             }
 
             if (header.IsTransactional != (request.TransactionalId is not null) || (header.IsTransactional && header.ProducerId < 0))

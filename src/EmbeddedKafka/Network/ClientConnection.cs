@@ -88,6 +88,7 @@ internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, 
         var apiKey = BinaryPrimitives.ReadInt16BigEndian(frame.Span);
         var version = BinaryPrimitives.ReadInt16BigEndian(frame.Span[2..]);
         var correlationId = BinaryPrimitives.ReadInt32BigEndian(frame.Span[4..]);
+        cluster.ObserveRequest(apiKey, version);
         var api = apis.Find(apiKey);
         if (api is null)
         {

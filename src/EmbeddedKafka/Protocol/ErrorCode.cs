@@ -63,6 +63,10 @@ public enum ErrorCode : short
     InvalidPartitions = 37,
     /// <summary>Replication factor is below 1 or larger than the number of available brokers.</summary>
     InvalidReplicationFactor = 38,
+    /// <summary>Replica assignment is invalid.</summary>
+    InvalidReplicaAssignment = 39,
+    /// <summary>Configuration is invalid.</summary>
+    InvalidConfig = 40,
     /// <summary>The request is invalid.</summary>
     InvalidRequest = 42,
     /// <summary>The message format version on the broker does not support the request.</summary>

@@ -139,16 +139,29 @@ internal sealed class Cluster
         return ErrorCode.None;
     }
 
+    /// <summary>Replaces a topic's config overrides (AlterConfigs, IncrementalAlterConfigs).</summary>
+    public void ReplaceTopicConfigs(Topic topic, IReadOnlyDictionary<string, string?> configs)
+    {
+        topic.Configs.Clear();
+        foreach (var (name, value) in configs)
+        {
+            topic.Configs[name] = value;
+        }
+
+        TopicsChanged?.Invoke(topic);
+    }
+
     /// <summary>Runs the periodic work: retention, transaction timeouts, group session expiry.</summary>
     public void Tick()
     {
         var now = NowMs;
         lock (Sync)
         {
-            var retentionBytes = Options.RetentionBytes ?? -1;
-            var minTimestamp = Options.RetentionTime is { } age ? now - (long)age.TotalMilliseconds : long.MinValue;
             foreach (var topic in _topics.Values)
             {
+                var retentionBytes = TopicConfigs.EffectiveRetentionBytes(topic, Options);
+                var retentionMs = TopicConfigs.EffectiveRetentionMs(topic, Options);
+                var minTimestamp = retentionMs >= 0 ? now - retentionMs : long.MinValue;
                 foreach (var partition in topic.Partitions)
                 {
                     partition.ApplyRetention(retentionBytes, minTimestamp);
@@ -173,4 +186,9 @@ internal sealed class Cluster
 
     /// <summary>Raised under <see cref="Sync"/> when a topic is deleted.</summary>
     public event Action<Topic>? TopicDeleted;
+
+    /// <summary>Raised for every request header read, before its version is checked: (api key, version). Tests observe what clients negotiate.</summary>
+    public event Action<short, short>? RequestReceived;
+
+    public void ObserveRequest(short apiKey, short version) => RequestReceived?.Invoke(apiKey, version);
 }

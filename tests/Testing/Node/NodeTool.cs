@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Xunit;
+
+namespace Outbox.Testing.Node;
+
+/// <summary>
+/// Finds the repository's npm test tools and runs them as child processes. A missing <c>node</c> or
+/// missing packages skip the test with what to do, unless <c>OUTBOX_REQUIRE</c> names <c>node</c>
+/// (as CI does), where they fail it.
+/// </summary>
+public static class NodeTool
+{
+    /// <summary>The repository root: the directory holding Outbox.sln above the test binaries.</summary>
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    /// <summary>The path of an npm package binary under <paramref name="packageDirectory"/> (relative to the repository root), or a skip.</summary>
+    public static string RequireBinary(string packageDirectory, string binary)
+    {
+        var path = Path.Combine(RepositoryRoot, packageDirectory, "node_modules", ".bin", binary);
+        if (FindOnPath("node") is null)
+        {
+            Unavailable("node is not on PATH: install Node.js 20+ to run this test.");
+        }
+
+        if (!File.Exists(path))
+        {
+            Unavailable($"{binary} is not installed: run `npm ci` in {packageDirectory} (scripts/test.sh does).");
+        }
+
+        return path;
+    }
+
+    /// <summary>Starts a server and returns once it accepts TCP connections on <paramref name="port"/>.</summary>
+    public static async Task<Process> StartServerAsync(string binary, IEnumerable<string> arguments, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{binary} did not start.");
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{Path.GetFileName(binary)} exited with {process.ExitCode}: {output}");
+            }
+
+            using (var client = new TcpClient())
+            {
+                try
+                {
+                    await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+                    return process;
+                }
+                catch (SocketException) when (DateTime.UtcNow < deadline)
+                {
+                }
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                Stop(process);
+                throw new TimeoutException($"{Path.GetFileName(binary)} did not listen on {port} within {timeout}: {output}");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    /// <summary>Kills a server started by <see cref="StartServerAsync"/> and its children.</summary>
+    public static void Stop(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        process.Dispose();
+    }
+
+    /// <summary>A free TCP port on the loopback interface.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void Unavailable(string reason)
+    {
+        var required = Environment.GetEnvironmentVariable("OUTBOX_REQUIRE") ?? "";
+        if (required.Split(',', StringSplitOptions.TrimEntries).Contains("node", StringComparer.OrdinalIgnoreCase))
+        {
+            Assert.Fail($"{reason} (required here: OUTBOX_REQUIRE contains node)");
+        }
+
+        Assert.Skip(reason);
+    }
+
+    private static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Select(dir => Path.Combine(dir, name))
+            .FirstOrDefault(File.Exists);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Outbox.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"Outbox.sln not found above {AppContext.BaseDirectory}.");
+    }
+}
