@@ -40,7 +40,7 @@ public sealed class EmbeddedKafkaBroker : IAsyncDisposable
     /// <summary>The port the broker listens on.</summary>
     public int Port => _cluster.AdvertisedPort;
 
-    /// <summary>The broker's state, for tests that look inside.</summary>
+    /// <summary>The broker's state, for tests that set up or inspect what no API reaches.</summary>
     internal Cluster Cluster => _cluster;
 
     /// <summary>Fault injection: failed or delayed requests, dropped or refused connections.</summary>

@@ -10,7 +10,7 @@ namespace Outbox.EmbeddedKafka.Apis;
 /// appended. Idempotent batches are checked against the producer's sequence: a retried batch is
 /// answered with its original offset, a gap gets OUT_OF_ORDER_SEQUENCE_NUMBER, an old epoch
 /// INVALID_PRODUCER_EPOCH. Transactional batches must belong to an open transaction that includes the
-/// partition. acks=0 gets no response.
+/// partition; a producer with an open transaction may not write outside it. acks=0 gets no response.
 /// </summary>
 internal sealed class ProduceApi(Cluster cluster) : KafkaApi<ProduceRequest, ProduceResponse>(cluster)
 {
@@ -76,7 +76,7 @@ internal sealed class ProduceApi(Cluster cluster) : KafkaApi<ProduceRequest, Pro
                 return Fail(result, ErrorCode.InvalidRecord, "transactional batches need a transactional id and a producer id, and only they may carry one");
             }
 
-            var txnError = header.IsTransactional ? Cluster.Transactions.ValidateProduce(request.TransactionalId!, header, topic, data.Index) : ErrorCode.None;
+            var txnError = header.ProducerId >= 0 ? Cluster.Transactions.ValidateProduce(request.TransactionalId, header, topic, data.Index) : ErrorCode.None;
             if (txnError != ErrorCode.None)
             {
                 return Fail(result, txnError);

@@ -87,6 +87,8 @@ public enum ErrorCode : short
     ConcurrentTransactions = 51,
     /// <summary>Transactional id authorization failed.</summary>
     TransactionalIdAuthorizationFailed = 53,
+    /// <summary>The broker did not attempt to execute this operation, because another part of the same batch failed.</summary>
+    OperationNotAttempted = 55,
     /// <summary>This exception is raised by the broker if it could not locate the producer metadata.</summary>
     UnknownProducerId = 59,
     /// <summary>Disk error when trying to access log file on the disk.</summary>

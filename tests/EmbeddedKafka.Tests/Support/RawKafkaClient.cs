@@ -8,23 +8,28 @@ namespace Outbox.EmbeddedKafka.Tests.Support;
 /// A bare Kafka connection for tests that send what no real client would: frames written byte by
 /// byte or from generated request bodies, and responses read back raw or decoded.
 /// </summary>
-internal sealed class RawKafkaClient : IDisposable
+internal sealed class RawKafkaClient : IDisposable, IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
+    private readonly string _clientId;
     private int _nextCorrelationId;
 
-    private RawKafkaClient(Socket socket)
+    private RawKafkaClient(Socket socket, string clientId)
     {
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: true);
+        _clientId = clientId;
     }
 
-    public static async Task<RawKafkaClient> ConnectAsync(EmbeddedKafkaBroker broker, CancellationToken cancellationToken)
+    public static Task<RawKafkaClient> ConnectAsync(EmbeddedKafkaBroker broker, CancellationToken cancellationToken) =>
+        ConnectAsync(broker, "raw-client", cancellationToken);
+
+    public static async Task<RawKafkaClient> ConnectAsync(EmbeddedKafkaBroker broker, string clientId, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(broker.Host, broker.Port, cancellationToken);
-        return new RawKafkaClient(socket);
+        return new RawKafkaClient(socket, clientId);
     }
 
     /// <summary>Whether a message type uses the flexible header and encoding at a version.</summary>
@@ -32,13 +37,16 @@ internal sealed class RawKafkaClient : IDisposable
         version >= (short)messageType.GetField("FirstFlexibleVersion")!.GetValue(null)!;
 
     /// <summary>A request header (v1, or v2 when flexible) followed by <paramref name="body"/>.</summary>
-    public static byte[] Request(short apiKey, short version, int correlationId, bool flexibleHeader, ReadOnlySpan<byte> body)
+    public static byte[] Request(short apiKey, short version, int correlationId, bool flexibleHeader, ReadOnlySpan<byte> body) =>
+        Request(apiKey, version, correlationId, flexibleHeader, body, "raw-client");
+
+    private static byte[] Request(short apiKey, short version, int correlationId, bool flexibleHeader, ReadOnlySpan<byte> body, string clientId)
     {
         var writer = new KafkaWriter();
         writer.WriteInt16(apiKey);
         writer.WriteInt16(version);
         writer.WriteInt32(correlationId);
-        writer.WriteNullableString("raw-client", compact: false);
+        writer.WriteNullableString(clientId, compact: false);
         if (flexibleHeader)
         {
             writer.WriteUVarint(0);
@@ -74,7 +82,7 @@ internal sealed class RawKafkaClient : IDisposable
         var correlationId = ++_nextCorrelationId;
         var flexible = apiKey != ApiKey.ApiVersions && IsFlexible(body.GetType(), version)
             || apiKey == ApiKey.ApiVersions && version >= 3;
-        await WriteFrameAsync(Request((short)apiKey, version, correlationId, flexible, Encode(body, version)), cancellationToken);
+        await WriteFrameAsync(Request((short)apiKey, version, correlationId, flexible, Encode(body, version), _clientId), cancellationToken);
         return correlationId;
     }
 
@@ -87,6 +95,11 @@ internal sealed class RawKafkaClient : IDisposable
             ?? throw new InvalidOperationException($"the broker closed the connection instead of answering {apiKey} v{version}");
         return Decode<TResponse>(frame, correlationId, version, flexibleHeader: apiKey != ApiKey.ApiVersions && IsFlexible(typeof(TResponse), version));
     }
+
+    /// <summary>Sends a generated request (its type names the API) and decodes the response.</summary>
+    public Task<TResponse> SendAsync<TResponse>(IKafkaMessage request, short version, CancellationToken cancellationToken)
+        where TResponse : IKafkaMessage, new() =>
+        RequestAsync<TResponse>((ApiKey)(short)request.GetType().GetField("ApiKey")!.GetRawConstantValue()!, version, request, cancellationToken);
 
     public static TResponse Decode<TResponse>(byte[] frame, int correlationId, short version, bool flexibleHeader)
         where TResponse : IKafkaMessage, new()
@@ -156,6 +169,12 @@ internal sealed class RawKafkaClient : IDisposable
     public void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
 
     public void Dispose() => _stream.Dispose();
+
+    public ValueTask DisposeAsync()
+    {
+        _stream.Dispose();
+        return ValueTask.CompletedTask;
+    }
 
     private async Task<bool> ReadExactlyAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {

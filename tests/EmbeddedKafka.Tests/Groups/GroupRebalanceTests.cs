@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using Confluent.Kafka;
+using Outbox.EmbeddedKafka.Tests.Support;
+using Xunit;
+
+namespace Outbox.EmbeddedKafka.Tests.Groups;
+
+/// <summary>Consumer groups with librdkafka: rebalances with the range and cooperative-sticky assignors under load.</summary>
+public sealed class GroupRebalanceTests
+{
+    private const string Topic = "events";
+    private const int Partitions = 6;
+
+    [Theory]
+    [InlineData(PartitionAssignmentStrategy.Range)]
+    [InlineData(PartitionAssignmentStrategy.CooperativeSticky)]
+    public async Task Three_members_joining_and_leaving_under_load_process_every_record_exactly_once(PartitionAssignmentStrategy strategy)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var broker = await EmbeddedKafkaBroker.StartAsync(new EmbeddedKafkaOptions { DefaultPartitions = Partitions }, cancellationToken: ct);
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = broker.BootstrapServers,
+            GroupId = $"group-{strategy}",
+            PartitionAssignmentStrategy = strategy,
+            SessionTimeoutMs = 6000,
+            HeartbeatIntervalMs = 500,
+            MaxPollIntervalMs = 10_000,
+        };
+        var processed = new ConcurrentQueue<(string Consumer, ConsumeResult<string, string> Record)>();
+        await using var load = new Load(broker.BootstrapServers);
+        await load.ProduceAsync(100, ct);
+
+        using var a = new CommittingConsumer("a", config, Topic, processed);
+        await Eventually.HoldsAsync(() => a.Assignment.Count == Partitions && a.ProcessedCount > 0, "a owns every partition", ct);
+
+        load.Start();
+        using var b = new CommittingConsumer("b", config, Topic, processed);
+        await Eventually.HoldsAsync(() => Split([a, b]), "a and b share the partitions", ct);
+        using var c = new CommittingConsumer("c", config, Topic, processed);
+        await Eventually.HoldsAsync(() => Split([a, b, c]), "a, b and c share the partitions", ct);
+        await Eventually.HoldsAsync(() => b.ProcessedCount > 0 && c.ProcessedCount > 0, "b and c process records", ct);
+
+        a.Stop();
+        await Eventually.HoldsAsync(() => Split([b, c]), "b and c take over a's partitions", ct);
+        var produced = await load.StopAsync();
+
+        await Eventually.HoldsAsync(() => processed.Count >= produced.Count, $"{produced.Count} records are processed", ct);
+        b.Stop();
+        c.Stop();
+
+        var values = processed.Select(p => p.Record.Message.Value).ToList();
+        Assert.Empty(values.GroupBy(v => v).Where(g => g.Count() > 1).Select(g => g.Key));
+        Assert.Equal(produced.Order(StringComparer.Ordinal), values.Order(StringComparer.Ordinal));
+        Assert.All(new[] { "a", "b", "c" }, name => Assert.Contains(processed, p => p.Consumer == name));
+    }
+
+    /// <summary>Every partition owned by exactly one of the consumers, and each owns at least one.</summary>
+    private static bool Split(IReadOnlyList<CommittingConsumer> consumers)
+    {
+        var assignments = consumers.Select(c => c.Assignment).ToList();
+        return assignments.All(a => a.Count > 0)
+            && assignments.Sum(a => a.Count) == Partitions
+            && assignments.SelectMany(a => a).Distinct().Count() == Partitions;
+    }
+
+    /// <summary>A producer that writes keyed records at a steady pace in the background until stopped.</summary>
+    private sealed class Load(string bootstrapServers) : IAsyncDisposable
+    {
+        private readonly IProducer<string, string> _producer = new ProducerBuilder<string, string>(new ProducerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            EnableIdempotence = true,
+            LingerMs = 2,
+        }).Build();
+
+        private readonly List<string> _produced = [];
+        private readonly CancellationTokenSource _stop = new();
+        private Task? _background;
+
+        public async Task ProduceAsync(int count, CancellationToken cancellationToken)
+        {
+            var deliveries = new List<Task<DeliveryResult<string, string>>>();
+            for (var i = 0; i < count; i++)
+            {
+                var value = $"record-{_produced.Count}";
+                _produced.Add(value);
+                deliveries.Add(_producer.ProduceAsync(Topic, new Message<string, string> { Key = value, Value = value }, cancellationToken));
+            }
+
+            await Task.WhenAll(deliveries);
+        }
+
+        public void Start() => _background = RunAsync(_stop.Token);
+
+        public async Task<IReadOnlyList<string>> StopAsync()
+        {
+            await _stop.CancelAsync();
+            if (_background is not null)
+            {
+                await _background;
+            }
+
+            return _produced;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await StopAsync();
+            _producer.Dispose();
+            _stop.Dispose();
+        }
+
+        private async Task RunAsync(CancellationToken cancellationToken)
+        {
+            // Ten records every 20 ms while members come and go.
+            using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+            try
+            {
+                while (await pace.WaitForNextTickAsync(cancellationToken))
+                {
+                    await ProduceAsync(10, CancellationToken.None);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+}

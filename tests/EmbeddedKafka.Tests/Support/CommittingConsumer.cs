@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using Confluent.Kafka;
+
+namespace Outbox.EmbeddedKafka.Tests.Support;
+
+/// <summary>
+/// A group member on its own thread that commits every record right after receiving it and counts the
+/// record as processed once the commit succeeded. A commit refused during a rebalance seeks back to the
+/// record, so it comes again (here or at the partition's next owner): with a correct broker every record
+/// is processed exactly once across the group.
+/// </summary>
+internal sealed class CommittingConsumer : IDisposable
+{
+    private readonly ConsumerConfig _config;
+    private readonly string _topic;
+    private readonly ConcurrentQueue<(string Consumer, ConsumeResult<string, string> Record)> _processed;
+    private readonly HashSet<TopicPartition> _assignment = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _thread;
+    private Exception? _failure;
+    private int _processedCount;
+
+    public CommittingConsumer(string name, ConsumerConfig config, string topic, ConcurrentQueue<(string, ConsumeResult<string, string>)> processed)
+    {
+        Name = name;
+        _config = new ConsumerConfig(config.ToDictionary()) { ClientId = name, EnableAutoCommit = false, AutoOffsetReset = AutoOffsetReset.Earliest };
+        _topic = topic;
+        _processed = processed;
+        _thread = new Thread(Run) { IsBackground = true, Name = name };
+        _thread.Start();
+    }
+
+    public string Name { get; }
+
+    public int ProcessedCount => Volatile.Read(ref _processedCount);
+
+    public IReadOnlySet<TopicPartition> Assignment
+    {
+        get
+        {
+            lock (_assignment)
+            {
+                return _assignment.ToHashSet();
+            }
+        }
+    }
+
+    /// <summary>Leaves the group (LeaveGroup) and waits for the thread; rethrows what failed on it.</summary>
+    public void Stop()
+    {
+        _stop.Cancel();
+        _thread.Join();
+        if (_failure is not null)
+        {
+            throw new InvalidOperationException($"Consumer {Name} failed", _failure);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            _stop.Cancel();
+            _thread.Join();
+        }
+
+        _stop.Dispose();
+    }
+
+    private void Run()
+    {
+        try
+        {
+            using var consumer = new ConsumerBuilder<string, string>(_config)
+                .SetPartitionsAssignedHandler((_, partitions) => Change(partitions, add: true))
+                .SetPartitionsRevokedHandler((_, partitions) => Change(partitions.Select(p => p.TopicPartition), add: false))
+                .SetPartitionsLostHandler((_, partitions) => Change(partitions.Select(p => p.TopicPartition), add: false))
+                .Build();
+            consumer.Subscribe(_topic);
+            while (!_stop.IsCancellationRequested)
+            {
+                var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                if (result is null || result.IsPartitionEOF)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    consumer.Commit(result);
+                }
+                catch (KafkaException)
+                {
+                    TrySeek(consumer, result.TopicPartitionOffset);
+                    continue;
+                }
+
+                _processed.Enqueue((Name, result));
+                Interlocked.Increment(ref _processedCount);
+            }
+
+            consumer.Close();
+        }
+        catch (Exception e)
+        {
+            _failure = e;
+        }
+    }
+
+    private static void TrySeek(IConsumer<string, string> consumer, TopicPartitionOffset position)
+    {
+        try
+        {
+            consumer.Seek(position);
+        }
+        catch (KafkaException)
+        {
+            // The partition is gone already: its next owner starts from the last commit.
+        }
+    }
+
+    private void Change(IEnumerable<TopicPartition> partitions, bool add)
+    {
+        lock (_assignment)
+        {
+            foreach (var partition in partitions)
+            {
+                if (add)
+                {
+                    _assignment.Add(partition);
+                }
+                else
+                {
+                    _assignment.Remove(partition);
+                }
+            }
+        }
+    }
+}

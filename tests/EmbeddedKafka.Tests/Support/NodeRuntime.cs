@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using Xunit;
+
+namespace Outbox.EmbeddedKafka.Tests.Support;
+
+/// <summary>
+/// Node.js and the npm packages of tests/node, for tests that drive a JavaScript client. When either is
+/// missing the test is skipped, unless OUTBOX_REQUIRE names "node" (CI), in which case it fails.
+/// </summary>
+internal sealed class NodeRuntime
+{
+    private NodeRuntime(string executable, string scriptsDirectory)
+    {
+        Executable = executable;
+        ScriptsDirectory = scriptsDirectory;
+    }
+
+    /// <summary>The node executable found on PATH.</summary>
+    public string Executable { get; }
+
+    /// <summary>tests/node in the checkout: the scripts and their node_modules.</summary>
+    public string ScriptsDirectory { get; }
+
+    /// <summary>Returns the runtime when node and the npm package are installed; otherwise skips or fails the test.</summary>
+    /// <param name="package">An npm package the test needs, looked up in tests/node/node_modules.</param>
+    public static NodeRuntime Require(string package)
+    {
+        var scripts = Path.Combine(RepositoryRoot.Path, "tests", "node");
+        var executable = FindOnPath(OperatingSystem.IsWindows() ? "node.exe" : "node");
+        if (executable is null)
+        {
+            Unavailable("node is not on PATH: install Node.js 18 or later to run the JavaScript client tests.");
+        }
+
+        if (!File.Exists(Path.Combine(scripts, "node_modules", package, "package.json")))
+        {
+            Unavailable($"tests/node/node_modules/{package} is missing: run scripts/test.sh or `npm ci` in tests/node.");
+        }
+
+        return new NodeRuntime(executable, scripts);
+    }
+
+    /// <summary>
+    /// Runs <c>node script args</c> in tests/node and returns its exit code and output. The process tree is
+    /// killed when <paramref name="timeout"/> passes or the token is cancelled (then this throws).
+    /// </summary>
+    public async Task<NodeScriptResult> RunAsync(string script, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(Executable)
+        {
+            WorkingDirectory = ScriptsDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        start.ArgumentList.Add(Path.Combine(ScriptsDirectory, script));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Executable}.");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            cancellationToken.ThrowIfCancellationRequested();
+            var partial = await stderr.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+            throw new TimeoutException($"node {script} did not exit within {timeout}. stderr:\n{partial}");
+        }
+
+        return new NodeScriptResult(script, process.ExitCode, await stdout, await stderr);
+    }
+
+    [DoesNotReturn]
+    private static void Unavailable(string reason)
+    {
+        var required = (Environment.GetEnvironmentVariable("OUTBOX_REQUIRE") ?? "")
+            .Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Contains("node", StringComparer.OrdinalIgnoreCase);
+        if (required)
+        {
+            Assert.Fail($"{reason} (OUTBOX_REQUIRE contains node, so this is a failure rather than a skip)");
+        }
+
+        Assert.Skip(reason);
+    }
+
+    private static string? FindOnPath(string fileName) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, fileName))
+            .FirstOrDefault(File.Exists);
+}
