@@ -64,7 +64,13 @@ public static class InboxServiceCollectionExtensions
         services.AddSingleton<ParkedEventReleaser>();
         services.AddSingleton<RetryBackoff>();
         services.AddSingleton<InboxPipeline>();
-        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<InboxOperations>(sp));
+        services.AddSingleton(sp => new InboxOperations(
+            sp.GetRequiredService<BlockStore>(),
+            sp.GetRequiredService<DeadLetterReader>(),
+            sp.GetRequiredService<DeadLetterPublisher>(),
+            sp.GetRequiredService<InboxProducer>(),
+            sp.GetRequiredService<ParkedEventReleaser>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<InboxOperations>>()));
         services.AddHostedService<InboxHostedService>();
 
         services.AddTransient<InboxRetentionJob>();

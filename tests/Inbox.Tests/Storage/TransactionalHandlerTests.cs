@@ -117,11 +117,11 @@ public sealed class TransactionalHandlerTests(PostgresServer postgres)
         var later = Placed("order-1", offset: 1);
         var other = Placed("order-2", offset: 2);
 
-        Assert.Equal(BlockOutcome.Blocked, await blocks.BlockAsync("orders", "order-1", failed.EventId, Dlt(0), ct));
+        Assert.Equal(BlockOutcome.Blocked, await blocks.BlockAsync(failed.Record.TopicPartitionOffset, "order-1", failed.EventId, Dlt(0), ct));
 
         var laterResult = await Handle(services, later);
         Assert.Equal(new HandlingResult(HandlingOutcome.Blocked, failed.EventId), laterResult);
-        Assert.False(await blocks.ParkAsync("orders", "order-1", later.EventId, Dlt(1), ct));
+        Assert.False(await blocks.ParkAsync(later.Record.TopicPartitionOffset, "order-1", later.EventId, Dlt(1), ct));
         Assert.Equal(HandlingOutcome.AlreadyParked, (await Handle(services, later)).Outcome);
         Assert.Equal(HandlingOutcome.Handled, (await Handle(services, other)).Outcome);
 
@@ -135,9 +135,9 @@ public sealed class TransactionalHandlerTests(PostgresServer postgres)
         // A new event arriving before the released one is parked behind it.
         var newer = Placed("order-1", offset: 3);
         Assert.Equal(new HandlingResult(HandlingOutcome.Blocked, null), await Handle(services, newer));
-        Assert.True(await blocks.ParkAsync("orders", "order-1", newer.EventId, Dlt(2), ct));
+        Assert.True(await blocks.ParkAsync(newer.Record.TopicPartitionOffset, "order-1", newer.EventId, Dlt(2), ct));
 
-        await blocks.MarkReleasedAsync(later.EventId, ct);
+        // A released copy can arrive before the releaser marks it released; its new position tells it apart.
         await blocks.MarkReleasedAsync(newer.EventId, ct);
         Assert.Equal(HandlingOutcome.HandledThenRelease, (await Handle(services, later with { Record = Records.At(10, "order-1", headers: later.Record.Headers) })).Outcome);
         Assert.Equal(HandlingOutcome.Handled, (await Handle(services, newer with { Record = Records.At(11, "order-1", headers: newer.Record.Headers) })).Outcome);
@@ -159,9 +159,9 @@ public sealed class TransactionalHandlerTests(PostgresServer postgres)
         var failed = Placed("order-1", offset: 0);
         var alone = Placed("order-9", offset: 1);
 
-        await blocks.BlockAsync("orders", "order-1", failed.EventId, Dlt(0), ct);
-        await blocks.BlockAsync("orders", "order-9", alone.EventId, Dlt(1), ct);
-        await blocks.ParkAsync("orders", "order-1", Guid.CreateVersion7(), Dlt(2), ct);
+        await blocks.BlockAsync(failed.Record.TopicPartitionOffset, "order-1", failed.EventId, Dlt(0), ct);
+        await blocks.BlockAsync(alone.Record.TopicPartitionOffset, "order-9", alone.EventId, Dlt(1), ct);
+        await blocks.ParkAsync(new Confluent.Kafka.TopicPartitionOffset("orders", 0, 5), "order-1", Guid.CreateVersion7(), Dlt(2), ct);
 
         var abandoned = await blocks.AbandonAsync(failed.EventId, ct);
         Assert.True(abandoned!.Value.Release);

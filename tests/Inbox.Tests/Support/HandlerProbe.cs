@@ -13,6 +13,9 @@ public sealed class HandlerProbe
     /// <summary>Orders whose handling always throws.</summary>
     public void Poison(string orderId) => _poison[orderId] = true;
 
+    /// <summary>One event whose handling always throws.</summary>
+    public void PoisonEvent(Guid eventId) => _poison[eventId.ToString()] = true;
+
     public void Cure(string orderId) => _poison.TryRemove(orderId, out _);
 
     /// <summary>Orders whose handling throws the next <paramref name="times"/> attempts.</summary>
@@ -29,7 +32,7 @@ public sealed class HandlerProbe
         }
 
         Calls.Enqueue((handler, message, context));
-        if (_poison.ContainsKey(message.OrderId))
+        if (_poison.ContainsKey(message.OrderId) || _poison.ContainsKey(context.EventId.ToString()))
         {
             throw new InvalidOperationException($"Order {message.OrderId} is poison.");
         }

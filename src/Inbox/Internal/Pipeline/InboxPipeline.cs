@@ -162,7 +162,7 @@ internal sealed class InboxPipeline
                     ? DeadLetterReason.BlockedByEarlierFailure(blockedBy)
                     : DeadLetterReason.WaitingForReleasedEvents();
                 var position = await _deadLetters.PublishAsync(record, reason, cancellationToken).ConfigureAwait(false);
-                var releasing = await _blocks.ParkAsync(record.Topic, record.Key!, eventId, position, cancellationToken).ConfigureAwait(false);
+                var releasing = await _blocks.ParkAsync(record.TopicPartitionOffset, record.Key!, eventId, position, cancellationToken).ConfigureAwait(false);
                 InboxTelemetry.Parked.Add(1, tag);
                 Log.Parked(_logger, eventId, record.TopicPartitionOffset.ToString(), reason.Description);
                 if (releasing)
@@ -189,7 +189,7 @@ internal sealed class InboxPipeline
         var position = await _deadLetters.PublishAsync(record, reason, cancellationToken).ConfigureAwait(false);
         if (record.Key is { } key)
         {
-            var outcome = await _blocks.BlockAsync(record.Topic, key, eventId, position, cancellationToken).ConfigureAwait(false);
+            var outcome = await _blocks.BlockAsync(record.TopicPartitionOffset, key, eventId, position, cancellationToken).ConfigureAwait(false);
             if (outcome == BlockOutcome.ParkedWhileReleasing)
             {
                 await _releaser.ReleaseAsync(record.Topic, key, cancellationToken).ConfigureAwait(false);

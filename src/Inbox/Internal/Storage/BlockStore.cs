@@ -26,13 +26,14 @@ internal sealed class BlockStore
     /// Records that a dead-lettered event blocks its key. When the key is already blocked by another event,
     /// or is releasing and this event was not one of the released ones, the event is parked behind them instead.
     /// </summary>
-    public async Task<BlockOutcome> BlockAsync(string topic, string key, Guid eventId, TopicPartitionOffset deadLetter, CancellationToken cancellationToken)
+    public async Task<BlockOutcome> BlockAsync(TopicPartitionOffset consumed, string key, Guid eventId, TopicPartitionOffset deadLetter, CancellationToken cancellationToken)
     {
         var db = _contexts.Open();
         await using var dbLifetime = db.ConfigureAwait(false);
         var context = db.Context;
         var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var transactionLifetime = transaction.ConfigureAwait(false);
+        var topic = consumed.Topic;
         var block = await FindBlockAsync(context, topic, key, cancellationToken).ConfigureAwait(false);
         var parked = await context.Set<ParkedEvent>().FirstOrDefaultAsync(p => p.ConsumerGroup == _group && p.EventId == eventId, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow().UtcDateTime;
@@ -51,7 +52,7 @@ internal sealed class BlockStore
             });
             outcome = BlockOutcome.Blocked;
         }
-        else if (block.FailedEventId == eventId || (block.FailedEventId is null && parked is { Released: true }))
+        else if (block.FailedEventId == eventId || (block.FailedEventId is null && parked is not null && !IsParkedRecord(parked, consumed)))
         {
             block.FailedEventId = eventId;
             block.DeadLetterPartition = deadLetter.Partition.Value;
@@ -66,7 +67,7 @@ internal sealed class BlockStore
         }
         else
         {
-            await UpsertParkedAsync(context, parked, topic, key, eventId, deadLetter, cancellationToken).ConfigureAwait(false);
+            await UpsertParkedAsync(context, parked, consumed, key, eventId, deadLetter, cancellationToken).ConfigureAwait(false);
             outcome = block.FailedEventId is null ? BlockOutcome.ParkedWhileReleasing : BlockOutcome.ParkedBehindBlock;
         }
 
@@ -76,13 +77,14 @@ internal sealed class BlockStore
     }
 
     /// <summary>Parks an event whose key is blocked; returns true when the key is releasing, so the event must be released right away.</summary>
-    public async Task<bool> ParkAsync(string topic, string key, Guid eventId, TopicPartitionOffset deadLetter, CancellationToken cancellationToken)
+    public async Task<bool> ParkAsync(TopicPartitionOffset consumed, string key, Guid eventId, TopicPartitionOffset deadLetter, CancellationToken cancellationToken)
     {
         var db = _contexts.Open();
         await using var dbLifetime = db.ConfigureAwait(false);
         var context = db.Context;
         var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var transactionLifetime = transaction.ConfigureAwait(false);
+        var topic = consumed.Topic;
         var block = await FindBlockAsync(context, topic, key, cancellationToken).ConfigureAwait(false);
         if (block is null)
         {
@@ -92,7 +94,7 @@ internal sealed class BlockStore
         }
 
         var parked = await context.Set<ParkedEvent>().FirstOrDefaultAsync(p => p.ConsumerGroup == _group && p.EventId == eventId, cancellationToken).ConfigureAwait(false);
-        await UpsertParkedAsync(context, parked, topic, key, eventId, deadLetter, cancellationToken).ConfigureAwait(false);
+        await UpsertParkedAsync(context, parked, consumed, key, eventId, deadLetter, cancellationToken).ConfigureAwait(false);
         await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return block.FailedEventId is null;
@@ -192,11 +194,18 @@ internal sealed class BlockStore
     private Task<BlockedKey?> FindBlockAsync(DbContext context, string topic, string key, CancellationToken cancellationToken) =>
         context.Set<BlockedKey>().FirstOrDefaultAsync(b => b.ConsumerGroup == _group && b.Topic == topic && b.Key == key, cancellationToken);
 
-    private async Task UpsertParkedAsync(DbContext context, ParkedEvent? parked, string topic, string key, Guid eventId, TopicPartitionOffset deadLetter, CancellationToken cancellationToken)
+    /// <summary>Whether <paramref name="consumed"/> is the record that was parked (a redelivery) rather than a released copy.</summary>
+    public static bool IsParkedRecord(ParkedEvent parked, TopicPartitionOffset consumed) =>
+        parked.ParkedFromPartition == consumed.Partition.Value && parked.ParkedFromOffset == consumed.Offset.Value;
+
+    private async Task UpsertParkedAsync(DbContext context, ParkedEvent? parked, TopicPartitionOffset consumed, string key, Guid eventId, TopicPartitionOffset deadLetter, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().UtcDateTime;
+        var topic = consumed.Topic;
         if (parked is not null)
         {
+            parked.ParkedFromPartition = consumed.Partition.Value;
+            parked.ParkedFromOffset = consumed.Offset.Value;
             parked.DeadLetterPartition = deadLetter.Partition.Value;
             parked.DeadLetterOffset = deadLetter.Offset.Value;
             parked.Released = false;
@@ -214,6 +223,8 @@ internal sealed class BlockStore
             Topic = topic,
             Key = key,
             Sequence = (last ?? 0) + 1,
+            ParkedFromPartition = consumed.Partition.Value,
+            ParkedFromOffset = consumed.Offset.Value,
             DeadLetterPartition = deadLetter.Partition.Value,
             DeadLetterOffset = deadLetter.Offset.Value,
             ParkedAt = now,

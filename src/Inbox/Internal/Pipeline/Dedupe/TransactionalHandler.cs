@@ -1,3 +1,4 @@
+using Confluent.Kafka;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Outbox.Inbox.Internal.Handlers;
@@ -42,7 +43,7 @@ internal sealed class TransactionalHandler
         var release = false;
         if (decoded.Record.Key is { } key)
         {
-            var (decision, blockedBy) = await CheckBlockAsync(context, decoded.Record.Topic, key, eventId, cancellationToken).ConfigureAwait(false);
+            var (decision, blockedBy) = await CheckBlockAsync(context, decoded.Record.TopicPartitionOffset, key, eventId, cancellationToken).ConfigureAwait(false);
             if (decision is HandlingOutcome.Blocked or HandlingOutcome.AlreadyParked)
             {
                 return new HandlingResult(decision, blockedBy);
@@ -73,11 +74,14 @@ internal sealed class TransactionalHandler
 
     /// <summary>
     /// Decides whether the event may run given its key's block. Blocked by another event: park. Blocked by
-    /// this event (requeued): run, then release what is parked. Releasing: a released event runs and leaves
-    /// the queue (the block ends with the last one); any other event is parked behind them.
+    /// this event (requeued): run, then release what is parked. Releasing: a released copy runs and leaves
+    /// the queue (the block ends with the last one); any other event is parked behind them. A redelivery of
+    /// a parked record (same position) is skipped: its copy in the dead-letter topic is the one released.
+    /// A released copy may arrive before the releaser marked it released, so the position decides, not the flag.
     /// </summary>
-    private async Task<(HandlingOutcome Decision, Guid? BlockedBy)> CheckBlockAsync(DbContext context, string topic, string key, Guid eventId, CancellationToken cancellationToken)
+    private async Task<(HandlingOutcome Decision, Guid? BlockedBy)> CheckBlockAsync(DbContext context, TopicPartitionOffset consumed, string key, Guid eventId, CancellationToken cancellationToken)
     {
+        var topic = consumed.Topic;
         var block = await context.Set<BlockedKey>()
             .FirstOrDefaultAsync(b => b.ConsumerGroup == _group && b.Topic == topic && b.Key == key, cancellationToken).ConfigureAwait(false);
         if (block is null)
@@ -91,7 +95,7 @@ internal sealed class TransactionalHandler
             .AnyAsync(p => p.ConsumerGroup == _group && p.Topic == topic && p.Key == key && p.EventId != eventId, cancellationToken).ConfigureAwait(false);
         if (block.FailedEventId is { } failed && failed != eventId)
         {
-            return parked is { Released: false } ? (HandlingOutcome.AlreadyParked, failed) : (HandlingOutcome.Blocked, failed);
+            return parked is not null && BlockStore.IsParkedRecord(parked, consumed) ? (HandlingOutcome.AlreadyParked, failed) : (HandlingOutcome.Blocked, failed);
         }
 
         if (block.FailedEventId is null)
@@ -101,7 +105,7 @@ internal sealed class TransactionalHandler
                 return (HandlingOutcome.Blocked, null);
             }
 
-            if (!parked.Released)
+            if (BlockStore.IsParkedRecord(parked, consumed))
             {
                 return (HandlingOutcome.AlreadyParked, null);
             }
