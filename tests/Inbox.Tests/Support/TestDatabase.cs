@@ -26,9 +26,10 @@ public sealed class TestDatabase : IAsyncDisposable
         return database;
     }
 
-    public static async Task<TestDatabase> PostgresAsync(PostgresServer server)
+    public static async Task<TestDatabase> PostgresAsync(PostgresServer server) => await PostgresOnAsync(await server.CreateDatabaseAsync());
+
+    public static async Task<TestDatabase> PostgresOnAsync(string connectionString)
     {
-        var connectionString = await server.CreateDatabaseAsync();
         var database = new TestDatabase("postgres", o => o.UseNpgsql(connectionString), null);
         await database.CreateSchemaAsync();
         return database;
