@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Outbox.Messaging;
+using Outbox.Transactions.Diagnostics;
+
+namespace Outbox.Transactions.Internal.Processing;
+
+/// <summary>
+/// Reads the envelope, resolves and deserializes the message, and calls the handler in its own DI scope, up to
+/// <see cref="PipelineSettings.MaxAttempts"/> times. A record that cannot be read or keeps failing becomes a dead letter.
+/// </summary>
+internal sealed class RecordProcessor<TMessage>(
+    PipelineSettings settings,
+    IServiceScopeFactory scopes,
+    MessageTypeRegistry registry,
+    IMessageSerializer serializer,
+    OutputRecordFactory outputs,
+    DeadLetterRecordFactory deadLetters,
+    TimeProvider time,
+    ILogger logger) : IRecordProcessor
+    where TMessage : class
+{
+    public async ValueTask<ProcessedRecord> ProcessAsync(ConsumeResult<byte[]?, byte[]?> record, CancellationToken cancellationToken)
+    {
+        var value = record.Message.Value ?? [];
+        if (record.Message.Headers is not { } headers || !MessageEnvelope.TryRead(headers, value, out var envelope))
+        {
+            return DeadLetter(record, DeadLetterReason.InvalidEnvelope, 1, null);
+        }
+
+        if (!registry.TryGetType(envelope.Type, out var type) || !typeof(TMessage).IsAssignableFrom(type))
+        {
+            return DeadLetter(record, DeadLetterReason.UnknownMessageType, 1,
+                new InvalidOperationException($"Message type '{envelope.Type}' is not registered as a {typeof(TMessage).FullName}."));
+        }
+
+        TMessage message;
+        try
+        {
+            message = (TMessage)serializer.Deserialize(value, type);
+        }
+#pragma warning disable CA1031 // Whatever the serializer throws, the record is unreadable: dead-letter it.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            return DeadLetter(record, DeadLetterReason.DeserializationFailed, 1, exception);
+        }
+
+        using var activity = StartActivity(record, envelope);
+        Exception? lastFailure = null;
+        for (var attempt = 1; attempt <= settings.MaxAttempts; attempt++)
+        {
+            var context = new PipelineContext(envelope, record.TopicPartitionOffset, attempt, outputs);
+            try
+            {
+                var scope = scopes.CreateAsyncScope();
+                await using (scope.ConfigureAwait(false))
+                {
+                    var handler = scope.ServiceProvider.GetRequiredService<IPipelineHandler<TMessage>>();
+                    await handler.HandleAsync(message, context, cancellationToken).ConfigureAwait(false);
+                }
+
+                return new ProcessedRecord(context.Emitted, false);
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                lastFailure = exception;
+                Log.HandlerFailed(logger, exception, settings.Name, attempt, settings.MaxAttempts, record.TopicPartitionOffset);
+                if (attempt < settings.MaxAttempts && settings.RetryBackoff > TimeSpan.Zero)
+                {
+                    await Task.Delay(settings.RetryBackoff, time, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        activity?.SetStatus(ActivityStatusCode.Error, lastFailure?.Message);
+        return DeadLetter(record, DeadLetterReason.HandlerFailed, settings.MaxAttempts, lastFailure);
+    }
+
+    private ProcessedRecord DeadLetter(ConsumeResult<byte[]?, byte[]?> record, string reason, int attempts, Exception? exception)
+    {
+        Log.DeadLettered(logger, settings.Name, record.TopicPartitionOffset, deadLetters.Topic, reason);
+        PipelineTelemetry.RecordsDeadLettered.Add(1, PipelineTelemetry.PipelineTag(settings.Name));
+        return new ProcessedRecord([deadLetters.Create(record, reason, attempts, exception)], true);
+    }
+
+    private Activity? StartActivity(ConsumeResult<byte[]?, byte[]?> record, MessageEnvelope envelope)
+    {
+        ActivityContext.TryParse(envelope.TraceParent, envelope.TraceState, out var parent);
+        var activity = PipelineTelemetry.ActivitySource.StartActivity($"{record.Topic} process", ActivityKind.Consumer, parent);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("messaging.system", "kafka");
+            activity.SetTag("messaging.operation.type", "process");
+            activity.SetTag("messaging.destination.name", record.Topic);
+            activity.SetTag("messaging.destination.partition.id", record.Partition.Value);
+            activity.SetTag("messaging.kafka.offset", record.Offset.Value);
+            activity.SetTag("messaging.consumer.group.name", settings.GroupId);
+            activity.SetTag("messaging.message.id", envelope.Id.ToString());
+        }
+
+        return activity;
+    }
+}
