@@ -6,14 +6,14 @@ using Xunit;
 namespace Outbox.Inbox.Tests.EndToEnd;
 
 /// <summary>Several consumers of one group, in one process and in several, and rebalances while records run.</summary>
-public sealed class CompetingConsumerTests(PostgresServer postgres)
+public sealed class CompetingConsumerTests
 {
     [Fact]
     public async Task Consumers_in_two_hosts_and_several_per_host_share_the_partitions_and_handle_every_record_once()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var broker = await EmbeddedKafkaBroker.StartAsync(new EmbeddedKafkaOptions { DefaultPartitions = 6 }, cancellationToken: ct);
-        await using var database = await TestDatabase.PostgresAsync(postgres);
+        await using var database = await TestDatabase.PostgresAsync();
         using var producer = new OrderProducer(broker.BootstrapServers);
         var sent = new List<Guid>();
         for (var i = 0; i < 600; i++)
@@ -39,7 +39,7 @@ public sealed class CompetingConsumerTests(PostgresServer postgres)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var broker = await EmbeddedKafkaBroker.StartAsync(new EmbeddedKafkaOptions { DefaultPartitions = 6 }, cancellationToken: ct);
-        await using var database = await TestDatabase.PostgresAsync(postgres);
+        await using var database = await TestDatabase.PostgresAsync();
         using var producer = new OrderProducer(broker.BootstrapServers);
         var sent = new List<Guid>();
         for (var i = 0; i < 400; i++)

@@ -7,14 +7,14 @@ using Xunit;
 namespace Outbox.Inbox.Tests.EndToEnd;
 
 /// <summary>A consumer process killed with SIGKILL mid-handler: its successor finishes the work exactly once.</summary>
-public sealed class CrashTests(PostgresServer postgres)
+public sealed class CrashTests
 {
     [Fact]
     public async Task A_consumer_killed_mid_handler_leaves_no_double_effect_and_no_lost_record()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var broker = await EmbeddedKafkaBroker.StartAsync(new EmbeddedKafkaOptions { DefaultPartitions = 3 }, cancellationToken: ct);
-        var connectionString = await postgres.CreateDatabaseAsync();
+        var connectionString = await TestDatabase.CreatePostgresDatabaseAsync();
         await using var database = await TestDatabase.PostgresOnAsync(connectionString);
         using var producer = new OrderProducer(broker.BootstrapServers);
         var sent = new List<Guid>();

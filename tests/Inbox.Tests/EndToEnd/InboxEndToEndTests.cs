@@ -7,7 +7,7 @@ using Xunit;
 namespace Outbox.Inbox.Tests.EndToEnd;
 
 /// <summary>The inbox host against the embedded broker and a real database.</summary>
-public sealed class InboxEndToEndTests(PostgresServer postgres)
+public sealed class InboxEndToEndTests
 {
     public static TheoryData<string> Providers => ["sqlite", "postgres"];
 
@@ -17,7 +17,7 @@ public sealed class InboxEndToEndTests(PostgresServer postgres)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var broker = await EmbeddedKafkaBroker.StartAsync(new EmbeddedKafkaOptions { DefaultPartitions = 3 }, cancellationToken: ct);
-        await using var database = await TestDatabase.CreateAsync(provider, postgres);
+        await using var database = await TestDatabase.CreateAsync(provider);
         using var producer = new OrderProducer(broker.BootstrapServers);
         var sent = new List<Guid>();
         for (var i = 0; i < 30; i++)
@@ -91,7 +91,7 @@ public sealed class InboxEndToEndTests(PostgresServer postgres)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var broker = await EmbeddedKafkaBroker.StartAsync(new EmbeddedKafkaOptions { DefaultPartitions = 3 }, cancellationToken: ct);
-        await using var database = await TestDatabase.CreateAsync(provider, postgres);
+        await using var database = await TestDatabase.CreateAsync(provider);
         using var producer = new OrderProducer(broker.BootstrapServers);
         var probe = new HandlerProbe();
         probe.Poison("order-p");

@@ -11,7 +11,7 @@ using Xunit;
 namespace Outbox.Inbox.Tests.Storage;
 
 /// <summary>Exactly-once effects and the block list, against each database the inbox supports.</summary>
-public sealed class TransactionalHandlerTests(PostgresServer postgres)
+public sealed class TransactionalHandlerTests
 {
     public static TheoryData<string> Providers => ["sqlite", "postgres"];
 
@@ -19,7 +19,7 @@ public sealed class TransactionalHandlerTests(PostgresServer postgres)
     [MemberData(nameof(Providers))]
     public async Task The_handler_effect_and_the_inbox_row_commit_together(string provider)
     {
-        await using var database = await TestDatabase.CreateAsync(provider, postgres);
+        await using var database = await TestDatabase.CreateAsync(provider);
         var probe = new HandlerProbe();
         await using var services = InboxServices.Build(database, probe);
         var decoded = Placed("order-1", offset: 0);
@@ -39,7 +39,7 @@ public sealed class TransactionalHandlerTests(PostgresServer postgres)
     [MemberData(nameof(Providers))]
     public async Task A_redelivered_event_id_has_no_second_effect(string provider)
     {
-        await using var database = await TestDatabase.CreateAsync(provider, postgres);
+        await using var database = await TestDatabase.CreateAsync(provider);
         var probe = new HandlerProbe();
         await using var services = InboxServices.Build(database, probe);
         var first = Placed("order-1", offset: 0);
@@ -59,7 +59,7 @@ public sealed class TransactionalHandlerTests(PostgresServer postgres)
     [MemberData(nameof(Providers))]
     public async Task A_failing_handler_leaves_neither_its_changes_nor_an_inbox_row(string provider)
     {
-        await using var database = await TestDatabase.CreateAsync(provider, postgres);
+        await using var database = await TestDatabase.CreateAsync(provider);
         var probe = new HandlerProbe();
         probe.Poison("order-1");
         await using var services = InboxServices.Build(database, probe);
@@ -78,7 +78,7 @@ public sealed class TransactionalHandlerTests(PostgresServer postgres)
     [MemberData(nameof(Providers))]
     public async Task Two_owners_handling_the_same_event_at_once_take_effect_once(string provider)
     {
-        await using var database = await TestDatabase.CreateAsync(provider, postgres);
+        await using var database = await TestDatabase.CreateAsync(provider);
         var probe = new HandlerProbe();
         await using var services = InboxServices.Build(database, probe);
         var decoded = Placed("order-1", offset: 0);
@@ -108,7 +108,7 @@ public sealed class TransactionalHandlerTests(PostgresServer postgres)
     [MemberData(nameof(Providers))]
     public async Task A_blocked_key_parks_later_events_until_the_requeued_failure_succeeds_then_releases_them(string provider)
     {
-        await using var database = await TestDatabase.CreateAsync(provider, postgres);
+        await using var database = await TestDatabase.CreateAsync(provider);
         var probe = new HandlerProbe();
         await using var services = InboxServices.Build(database, probe);
         var blocks = services.GetRequiredService<BlockStore>();
@@ -152,7 +152,7 @@ public sealed class TransactionalHandlerTests(PostgresServer postgres)
     [MemberData(nameof(Providers))]
     public async Task Abandoning_records_the_event_and_unblocks_its_key(string provider)
     {
-        await using var database = await TestDatabase.CreateAsync(provider, postgres);
+        await using var database = await TestDatabase.CreateAsync(provider);
         await using var services = InboxServices.Build(database, new HandlerProbe());
         var blocks = services.GetRequiredService<BlockStore>();
         var ct = TestContext.Current.CancellationToken;

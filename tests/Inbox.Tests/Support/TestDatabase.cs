@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Outbox.Testing.Databases;
+using Xunit;
 
 namespace Outbox.Inbox.Tests.Support;
 
@@ -26,7 +28,26 @@ public sealed class TestDatabase : IAsyncDisposable
         return database;
     }
 
-    public static async Task<TestDatabase> PostgresAsync(PostgresServer server) => await PostgresOnAsync(await server.CreateDatabaseAsync());
+    public static async Task<TestDatabase> PostgresAsync() => await PostgresOnAsync(await CreatePostgresDatabaseAsync());
+
+    /// <summary>A new empty PostgreSQL database from the shared server; skips, or fails when OUTBOX_REQUIRE names postgres, without one.</summary>
+    public static async Task<string> CreatePostgresDatabaseAsync()
+    {
+        try
+        {
+            return await PostgreSqlServer.CreateDatabaseAsync("inbox_" + Guid.NewGuid().ToString("N"), TestContext.Current.CancellationToken);
+        }
+        catch (DatabaseUnavailableException e)
+        {
+            if (e.Required)
+            {
+                Assert.Fail(e.Message);
+            }
+
+            Assert.Skip(e.Message);
+            throw;
+        }
+    }
 
     public static async Task<TestDatabase> PostgresOnAsync(string connectionString)
     {
@@ -35,8 +56,8 @@ public sealed class TestDatabase : IAsyncDisposable
         return database;
     }
 
-    public static Task<TestDatabase> CreateAsync(string provider, PostgresServer server) =>
-        provider == "postgres" ? PostgresAsync(server) : SqliteAsync();
+    public static Task<TestDatabase> CreateAsync(string provider) =>
+        provider == "postgres" ? PostgresAsync() : SqliteAsync();
 
     public ShopDbContext NewContext()
     {
