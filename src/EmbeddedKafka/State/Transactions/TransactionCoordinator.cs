@@ -27,7 +27,7 @@ internal sealed class TransactionCoordinator(Cluster cluster)
     /// InitProducerId with a transactional id: the first call gets a new producer id at epoch 0, later
     /// ones the same id at the next epoch, which fences the previous instance and aborts its open
     /// transaction. <paramref name="producerId"/>/<paramref name="epoch"/> (v3+, -1 if absent) must name
-    /// the current instance (KIP-360 epoch bump).
+    /// the current instance (KIP-360 epoch bump), unless the transactional id is unknown.
     /// </summary>
     public ErrorCode InitProducerId(string transactionalId, int timeoutMs, long producerId, short epoch, out long newProducerId, out short newEpoch)
     {
@@ -44,11 +44,8 @@ internal sealed class TransactionCoordinator(Cluster cluster)
             var now = cluster.NowMs;
             if (!_byTransactionalId.TryGetValue(transactionalId, out var txn))
             {
-                if (expected is not null)
-                {
-                    return ErrorCode.ProducerFenced;
-                }
-
+                // Also for a bump naming a producer id: the id expired (or the broker restarted without it) and
+                // the producer is recovering from INVALID_PRODUCER_ID_MAPPING, so it gets a fresh one, as in Kafka.
                 txn = new TransactionMetadata(transactionalId, cluster.NextProducerId(), timeoutMs, now);
                 _byTransactionalId[transactionalId] = txn;
                 _byProducerId[txn.ProducerId] = txn;
