@@ -6,11 +6,18 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Outbox.EmbeddedKafka.Benchmarks;
 
 // --memory: peak working set of the console host for 1 M records of 1 KiB.
+// --cpu N:  process CPU time per produced record, both brokers in N alternating rounds.
 // --quick:  the throughput comparison with a short job (a few minutes).
 // otherwise the throughput comparison with a longer job; other arguments go to BenchmarkDotNet.
 if (args.Contains("--memory"))
 {
     return await PeakWorkingSet.MeasureAsync(records: 1_000_000).ConfigureAwait(false);
+}
+
+if (Array.IndexOf(args, "--cpu") is var cpuAt and >= 0)
+{
+    var rounds = cpuAt + 1 < args.Length && int.TryParse(args[cpuAt + 1], out var n) ? n : 10;
+    return await CpuPerRecord.MeasureAsync(rounds).ConfigureAwait(false);
 }
 
 var quick = args.Contains("--quick");
