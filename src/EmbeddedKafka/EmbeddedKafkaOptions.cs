@@ -52,7 +52,16 @@ public sealed class EmbeddedKafkaOptions
     /// A directory where topics, records, committed offsets and transaction state are kept, so a broker
     /// restarted on it carries on where the last one stopped. Null keeps everything in memory.
     /// </summary>
+    /// <remarks>
+    /// Every change reaches the operating system before the client is answered, so a killed process
+    /// loses nothing acknowledged; files are flushed to the disk itself only when the broker stops, so a
+    /// power loss may. At start-up a write torn by a crash is cut off and a transaction left open is
+    /// aborted. One broker at a time may use a directory.
+    /// </remarks>
     public string? DataDirectory { get; set; }
+
+    /// <summary>The size at which a partition's segment file is closed and a new one started. Default 16 MiB.</summary>
+    internal int SegmentBytes { get; set; } = 16 * 1024 * 1024;
 
     internal void Validate()
     {
@@ -76,5 +85,6 @@ public sealed class EmbeddedKafkaOptions
         Require(RetentionTime is null || RetentionTime > TimeSpan.Zero, "EmbeddedKafkaOptions.RetentionTime must be positive or null.");
         Require(MaxRequestSize >= 1024, "EmbeddedKafkaOptions.MaxRequestSize must be at least 1024 bytes.");
         Require(MaxMessageBytes >= 1024, "EmbeddedKafkaOptions.MaxMessageBytes must be at least 1024 bytes.");
+        Require(SegmentBytes >= 1024, "EmbeddedKafkaOptions.SegmentBytes must be at least 1024 bytes.");
     }
 }

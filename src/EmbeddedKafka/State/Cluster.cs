@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Outbox.EmbeddedKafka.Protocol;
+using Outbox.EmbeddedKafka.Storage;
 
 namespace Outbox.EmbeddedKafka.State;
 
@@ -11,6 +12,7 @@ internal sealed class Cluster
 {
     private readonly Dictionary<string, Topic> _topics = new(StringComparer.Ordinal);
     private long _nextProducerId = 1000;
+    private BrokerStorage? _storage;
 
     public Cluster(EmbeddedKafkaOptions options, TimeProvider time, ILogger logger)
     {
@@ -51,7 +53,12 @@ internal sealed class Cluster
     /// <summary>Topics by name; read and change under <see cref="Sync"/>.</summary>
     public IReadOnlyDictionary<string, Topic> Topics => _topics;
 
-    public long NextProducerId() => Interlocked.Increment(ref _nextProducerId);
+    public long NextProducerId()
+    {
+        var producerId = Interlocked.Increment(ref _nextProducerId);
+        ProducerIdAllocated?.Invoke(producerId);
+        return producerId;
+    }
 
     /// <summary>Raises the producer id counter past ids restored from disk.</summary>
     public void ReserveProducerIds(long upTo)
@@ -105,6 +112,14 @@ internal sealed class Cluster
         _topics[name] = topic;
         TopicsChanged?.Invoke(topic);
         return ErrorCode.None;
+    }
+
+    /// <summary>Adds a topic read back from the data directory, with empty logs and without raising <see cref="TopicsChanged"/>.</summary>
+    public Topic RestoreTopic(string name, Guid id, int partitions, IReadOnlyDictionary<string, string?> configs)
+    {
+        var topic = new Topic(name, id, Enumerable.Range(0, partitions).Select(p => new PartitionLog(name, p)), configs);
+        _topics.Add(name, topic);
+        return topic;
     }
 
     public bool DeleteTopic(string name)
@@ -173,14 +188,24 @@ internal sealed class Cluster
         Groups.Tick(now);
     }
 
-    /// <summary>Loads the data directory, when there is one.</summary>
-    public Task OpenStorageAsync(CancellationToken cancellationToken) =>
-        Options.DataDirectory is null
-            ? Task.CompletedTask
-            : throw new NotSupportedException("EmbeddedKafkaOptions.DataDirectory is not supported by this build.");
+    /// <summary>Loads the data directory, when there is one; called before the broker serves clients.</summary>
+    public async Task OpenStorageAsync(CancellationToken cancellationToken)
+    {
+        if (Options.DataDirectory is { } directory)
+        {
+            _storage = await BrokerStorage.OpenAsync(this, directory, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
-    /// <summary>Flushes and closes the data directory, when there is one.</summary>
-    public Task CloseStorageAsync() => Task.CompletedTask;
+    /// <summary>Flushes and closes the data directory, when there is one; called once no client is served.</summary>
+    public async Task CloseStorageAsync()
+    {
+        if (_storage is not null)
+        {
+            await _storage.DisposeAsync().ConfigureAwait(false);
+            _storage = null;
+        }
+    }
 
     /// <summary>Raised under <see cref="Sync"/> when a topic is created or grows; persistence listens.</summary>
     public event Action<Topic>? TopicsChanged;
@@ -192,4 +217,7 @@ internal sealed class Cluster
     public event Action<short, short>? RequestReceived;
 
     public void ObserveRequest(short apiKey, short version) => RequestReceived?.Invoke(apiKey, version);
+
+    /// <summary>Raised with each new producer id before it is handed out; persistence records the high-water.</summary>
+    public event Action<long>? ProducerIdAllocated;
 }

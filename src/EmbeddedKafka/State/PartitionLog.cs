@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Outbox.EmbeddedKafka.Protocol;
+using Outbox.EmbeddedKafka.Storage;
 
 namespace Outbox.EmbeddedKafka.State;
 
@@ -40,6 +41,9 @@ internal sealed class PartitionLog
 
     public IReadOnlyDictionary<long, long> OpenTransactions => _openTransactions;
 
+    /// <summary>Where the log persists itself (data directory); null keeps it in memory only.</summary>
+    public IPartitionStorage? Storage { get; set; }
+
     /// <summary>Completes when anything that a fetch could see changes (append, marker, truncation).</summary>
     public Task Changed => Volatile.Read(ref _changed).Task;
 
@@ -61,7 +65,9 @@ internal sealed class PartitionLog
     public long Append(ReadOnlySpan<byte> batch, in RecordBatchHeader header)
     {
         var baseOffset = HighWatermark;
-        var data = batch[..header.TotalSize].ToArray();
+        // Overwritten entirely by the copy, so the runtime need not zero it first.
+        var data = GC.AllocateUninitializedArray<byte>(header.TotalSize);
+        batch[..header.TotalSize].CopyTo(data);
         BinaryPrimitives.WriteInt64BigEndian(data, baseOffset);
         BinaryPrimitives.WriteInt32BigEndian(data.AsSpan(12), 0); // one leader, epoch 0; outside the CRC
         Store(new StoredBatch(baseOffset, baseOffset + header.LastOffsetDelta, header.MaxTimestamp, header.ProducerId,
@@ -187,6 +193,7 @@ internal sealed class PartitionLog
             return;
         }
 
+        Storage?.DeleteBefore(offset);
         LogStartOffset = offset;
         while (_batches.Count > 0 && _batches[0].LastOffset < offset)
         {
@@ -225,7 +232,7 @@ internal sealed class PartitionLog
     }
 
     /// <summary>Restores a batch read back from disk, rebuilding the index, transactions and sequences.</summary>
-    public void Restore(byte[] data)
+    public void Restore(ReadOnlySpan<byte> data)
     {
         var header = RecordBatchHeader.Read(data);
         if (header.IsControl)
@@ -242,15 +249,17 @@ internal sealed class PartitionLog
 
     public void RestoreLogStartOffset(long offset) => DeleteBefore(offset);
 
-    private static bool IsCommitMarker(byte[] data)
+    private static bool IsCommitMarker(ReadOnlySpan<byte> data)
     {
         // The marker's single record: length, attributes, timestamp delta, offset delta, key length (all one byte here), key.
-        var key = data.AsSpan(RecordBatchHeader.Size + 5);
+        var key = data[(RecordBatchHeader.Size + 5)..];
         return BinaryPrimitives.ReadInt16BigEndian(key[2..]) == 1;
     }
 
     private void Store(StoredBatch batch)
     {
+        // Disk first: if the write fails, the log stays as it was and the request fails.
+        Storage?.Append(batch);
         _batches.Add(batch);
         _bytes += batch.Size;
         HighWatermark = batch.LastOffset + 1;

@@ -149,48 +149,24 @@ public sealed class GroupProtocolTests
     }
 
     [Fact]
-    public async Task A_member_that_stops_heartbeating_is_evicted_after_its_session_timeout()
+    public async Task The_group_selects_the_protocol_all_members_support_that_most_of_them_prefer()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var broker = await EmbeddedKafkaBroker.StartAsync(cancellationToken: ct);
-        await using var client = await RawKafkaClient.ConnectAsync(broker, "client", ct);
-
-        var joined = await client.SendAsync<JoinGroupResponse>(Join("g", sessionTimeoutMs: 2000), 3, ct);
-        await client.SendAsync<SyncGroupResponse>(Sync("g", joined.MemberId, 1), 3, ct);
-        Assert.Equal("Stable", await StateAsync(client, "g", ct));
-
-        await WaitUntilAsync(async () => await StateAsync(client, "g", ct) == "Empty", ct);
-        Assert.Equal(ErrorCode.UnknownMemberId, await HeartbeatAsync(client, "g", joined.MemberId, 1, ct));
-    }
-
-    [Fact]
-    public async Task A_member_that_never_syncs_after_its_JoinGroup_answer_is_removed_after_the_rebalance_timeout()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await using var broker = await EmbeddedKafkaBroker.StartAsync(cancellationToken: ct);
-        await using var client = await RawKafkaClient.ConnectAsync(broker, "client", ct);
-
-        var joined = await client.SendAsync<JoinGroupResponse>(Join("g", sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 2000), 3, ct);
-        Assert.Equal("CompletingRebalance", await StateAsync(client, "g", ct));
-
-        await WaitUntilAsync(async () => await StateAsync(client, "g", ct) == "Empty", ct);
-        Assert.Equal(ErrorCode.UnknownMemberId, await SyncErrorAsync(client, "g", joined.MemberId, 1, ct));
-    }
-
-    [Fact]
-    public async Task A_new_group_waits_the_initial_rebalance_delay_so_members_joining_together_share_the_first_generation()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await using var broker = await EmbeddedKafkaBroker.StartAsync(new EmbeddedKafkaOptions { GroupInitialRebalanceDelay = TimeSpan.FromSeconds(3) }, cancellationToken: ct);
         await using var first = await RawKafkaClient.ConnectAsync(broker, "first", ct);
         await using var second = await RawKafkaClient.ConnectAsync(broker, "second", ct);
+        await using var third = await RawKafkaClient.ConnectAsync(broker, "third", ct);
 
-        var firstJoin = first.SendAsync<JoinGroupResponse>(Join("g", rebalanceTimeoutMs: 30_000), 3, ct);
-        var secondJoin = second.SendAsync<JoinGroupResponse>(Join("g", rebalanceTimeoutMs: 30_000), 3, ct);
-        var answers = await Task.WhenAll(firstJoin, secondJoin);
+        var m1 = (await first.SendAsync<JoinGroupResponse>(Join("g", protocols: ["range", "roundrobin", "sticky"]), 3, ct)).MemberId;
+        var secondJoin = second.SendAsync<JoinGroupResponse>(Join("g", protocols: ["roundrobin", "sticky"]), 3, ct);
+        await WaitUntilAsync(async () => await HeartbeatAsync(first, "g", m1, 1, ct) == ErrorCode.RebalanceInProgress, ct);
+        var thirdJoin = third.SendAsync<JoinGroupResponse>(Join("g", protocols: ["sticky", "roundrobin"]), 3, ct);
+        await WaitUntilAsync(async () => (await first.SendAsync<DescribeGroupsResponse>(new DescribeGroupsRequest { Groups = ["g"] }, 4, ct)).Groups[0].Members.Count == 3, ct);
+        var leader = await first.SendAsync<JoinGroupResponse>(Join("g", m1, protocols: ["range", "roundrobin", "sticky"]), 3, ct);
 
-        Assert.All(answers, a => Assert.Equal(1, a.GenerationId));
-        Assert.Equal(2, answers.Single(a => a.MemberId == a.Leader).Members.Count);
+        // Common to all: roundrobin and sticky; first preferences among those: roundrobin (first, second), sticky (third).
+        Assert.All(new[] { leader, await secondJoin, await thirdJoin }, a => Assert.Equal(("roundrobin", 2), (a.ProtocolName, a.GenerationId)));
+        Assert.Equal(3, leader.Members.Count);
     }
 
     [Fact]
@@ -219,7 +195,7 @@ public sealed class GroupProtocolTests
     }
 
     internal static JoinGroupRequest Join(string group, string memberId = "", string? instanceId = null,
-        int sessionTimeoutMs = 6000, int rebalanceTimeoutMs = 6000, string protocol = "range") => new()
+        int sessionTimeoutMs = 6000, int rebalanceTimeoutMs = 6000, string protocol = "range", string[]? protocols = null) => new()
     {
         GroupId = group,
         MemberId = memberId,
@@ -227,7 +203,7 @@ public sealed class GroupProtocolTests
         SessionTimeoutMs = sessionTimeoutMs,
         RebalanceTimeoutMs = rebalanceTimeoutMs,
         ProtocolType = "consumer",
-        Protocols = [new() { Name = protocol, Metadata = ConsumerProtocol.Subscription(Topic) }],
+        Protocols = [.. (protocols ?? [protocol]).Select(name => new JoinGroupRequest.JoinGroupRequestProtocol { Name = name, Metadata = ConsumerProtocol.Subscription(Topic) })],
     };
 
     internal static SyncGroupRequest Sync(string group, string memberId, int generation, params (string MemberId, byte[] Assignment)[] assignments) =>

@@ -19,6 +19,7 @@ internal sealed class CommittingConsumer : IDisposable
     private readonly Thread _thread;
     private Exception? _failure;
     private int _processedCount;
+    private int _revocationCount;
 
     public CommittingConsumer(string name, ConsumerConfig config, string topic, ConcurrentQueue<(string, ConsumeResult<string, string>)> processed)
     {
@@ -33,6 +34,9 @@ internal sealed class CommittingConsumer : IDisposable
     public string Name { get; }
 
     public int ProcessedCount => Volatile.Read(ref _processedCount);
+
+    /// <summary>How many times partitions were taken away (revoked or lost): a rebalance an eager assignor ran.</summary>
+    public int RevocationCount => Volatile.Read(ref _revocationCount);
 
     public IReadOnlySet<TopicPartition> Assignment
     {
@@ -121,6 +125,11 @@ internal sealed class CommittingConsumer : IDisposable
 
     private void Change(IEnumerable<TopicPartition> partitions, bool add)
     {
+        if (!add)
+        {
+            Interlocked.Increment(ref _revocationCount);
+        }
+
         lock (_assignment)
         {
             foreach (var partition in partitions)

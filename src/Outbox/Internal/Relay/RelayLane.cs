@@ -1,0 +1,352 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Outbox.Diagnostics;
+using Outbox.Internal.Storage;
+
+namespace Outbox.Internal.Relay;
+
+/// <summary>
+/// Publishes one lane while this instance holds its lease: claim the lane's oldest unpublished rows,
+/// produce them and the lane's checkpoint in one Kafka transaction, commit, mark the rows published.
+/// Each new producer first initialises its transactions (fencing any previous owner and finishing
+/// its open transaction) and then settles the batch named by the checkpoint, so a batch that reached
+/// Kafka is never sent again, whoever crashed where.
+/// </summary>
+internal sealed class RelayLane(int lane, RelayContext relay)
+{
+    private readonly OutboxOptions _options = relay.Options;
+    private readonly string _transactionalId = relay.Options.TransactionalIdPrefix + lane.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public int Lane => lane;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var backoff = new RetryBackoff(_options.MaxRetryDelay);
+        TransactionalProducer? producer = null;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                try
+                {
+                    producer ??= await StartProducerAsync(cancellationToken).ConfigureAwait(false);
+
+                    // Taken before the claim, so a commit that lands between the claim and the wait still wakes us.
+                    var wake = relay.Signal.NextAsync();
+                    var batch = await relay.Database.RunAsync(
+                        (connection, store) => store.ClaimBatchAsync(connection, lane, _options.BatchSize, cancellationToken),
+                        cancellationToken).ConfigureAwait(false);
+                    if (batch.Count == 0)
+                    {
+                        backoff.Reset();
+                        await Task.WhenAny(wake, Task.Delay(_options.PollInterval, relay.Time, cancellationToken)).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    if (!await PublishAsync(producer, batch, cancellationToken).ConfigureAwait(false))
+                    {
+                        // The batch reached Kafka but its rows may not be marked: only a fresh producer's settle may continue.
+                        producer.Dispose();
+                        producer = null;
+                    }
+
+                    backoff.Reset();
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception e) when (e is DbException or TimeoutException)
+                {
+                    var delay = backoff.Next();
+                    Log.DatabaseUnavailable(relay.Logger, e, "lane " + lane, delay);
+                    await DelayAsync(delay, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    var action = KafkaErrorClassifier.Classify(e);
+                    var delay = backoff.Next();
+                    if (KafkaErrorClassifier.IsFenced(e))
+                    {
+                        Log.ProducerFenced(relay.Logger, lane);
+                    }
+                    else
+                    {
+                        Log.PublishFailed(relay.Logger, e, lane, action.ToString(), delay);
+                    }
+
+                    if (producer is not null && action == KafkaErrorAction.AbortAndRetry)
+                    {
+                        await TryAbortAsync(producer).ConfigureAwait(false);
+                    }
+                    else if (producer is not null)
+                    {
+                        producer.Dispose();
+                        producer = null;
+                    }
+
+                    await DelayAsync(delay, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            producer?.Dispose();
+        }
+    }
+
+    /// <summary>A producer that owns the lane in Kafka and whose predecessor's last batch is settled; nothing is published before both.</summary>
+    private async Task<TransactionalProducer> StartProducerAsync(CancellationToken cancellationToken)
+    {
+        var config = _options.Kafka.CreateTransactionalProducerConfig(_transactionalId);
+
+        // A record still undelivered after KafkaTimeout fails its transaction (abort and retry) instead of
+        // holding the lane for librdkafka's default five minutes; explicit Kafka.Properties still win.
+        if (!_options.Kafka.Properties.ContainsKey("message.timeout.ms"))
+        {
+            config.MessageTimeoutMs = (int)_options.KafkaTimeout.TotalMilliseconds;
+        }
+
+        if (!_options.Kafka.Properties.ContainsKey("transaction.timeout.ms"))
+        {
+            config.TransactionTimeoutMs = (int)Math.Max(60_000, 2 * _options.KafkaTimeout.TotalMilliseconds);
+        }
+
+        var producer = new TransactionalProducer(config, _options.KafkaTimeout);
+        try
+        {
+            await producer.InitTransactionsAsync().ConfigureAwait(false);
+            await SettleAsync(cancellationToken).ConfigureAwait(false);
+            return producer;
+        }
+        catch
+        {
+            producer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Marks the batch of the lane's last committed Kafka transaction as published.</summary>
+    private async Task SettleAsync(CancellationToken cancellationToken)
+    {
+        var ids = await CheckpointReader.ReadLastAsync(
+            _options.Kafka, _options.CheckpointTopic, lane, _options.TransactionalIdPrefix + "checkpoints", _options.KafkaTimeout, cancellationToken).ConfigureAwait(false);
+        if (ids is not { Length: > 0 })
+        {
+            return;
+        }
+
+        var settled = await relay.Database.RunAsync(
+            (connection, store) => store.MarkPublishedAsync(connection, ids, relay.Time.GetUtcNow().UtcDateTime, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+        if (settled > 0)
+        {
+            Log.CheckpointSettled(relay.Logger, lane, settled);
+        }
+    }
+
+    /// <summary>Publishes one batch in one Kafka transaction; false when the rows could not be marked afterwards.</summary>
+    private async Task<bool> PublishAsync(TransactionalProducer producer, IReadOnlyList<ClaimedMessage> batch, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var activity = StartActivity(batch);
+        var ids = batch.Select(m => m.Id).ToArray();
+
+        producer.BeginTransaction();
+        var deliveries = new Task<DeliveryResult<string?, byte[]>>[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            deliveries[i] = ProduceOne(producer, batch[i]);
+        }
+
+        var checkpoint = producer.ProduceAsync(
+            new TopicPartition(_options.CheckpointTopic, lane),
+            new Message<string?, byte[]> { Key = RelayCheckpoint.KeyOf(lane), Value = RelayCheckpoint.Encode(ids) });
+        Exception? failure = null;
+        try
+        {
+            await Task.WhenAll(deliveries.Append(checkpoint)).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+
+        if (failure is not null)
+        {
+            if (await SetAsideUnpublishableAsync(producer, batch, deliveries, cancellationToken).ConfigureAwait(false))
+            {
+                // Those rows are out of the way; the rest of the batch goes out in the next transaction.
+                return true;
+            }
+
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        if (relay.Hooks.BeforeKafkaCommit is { } before)
+        {
+            await before(lane, ids, cancellationToken).ConfigureAwait(false);
+        }
+
+        await CommitAsync(producer).ConfigureAwait(false);
+        OutboxTelemetry.MessagesPublished.Add(batch.Count);
+
+        try
+        {
+            if (relay.Hooks.AfterKafkaCommit is { } after)
+            {
+                await after(lane, ids, cancellationToken).ConfigureAwait(false);
+            }
+
+            await relay.Database.RunAsync(
+                (connection, store) => store.MarkPublishedAsync(connection, ids, relay.Time.GetUtcNow().UtcDateTime, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.DatabaseUnavailable(relay.Logger, e, "marking lane " + lane + " published", TimeSpan.Zero);
+            return false;
+        }
+
+        OutboxTelemetry.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        Log.BatchPublished(relay.Logger, lane, batch.Count, ids[0], ids[^1]);
+        return true;
+    }
+
+    private static Task<DeliveryResult<string?, byte[]>> ProduceOne(TransactionalProducer producer, ClaimedMessage message)
+    {
+        try
+        {
+            return producer.ProduceAsync(message.Topic, new Message<string?, byte[]>
+            {
+                Key = message.MessageKey,
+                Value = message.Payload,
+                Headers = HeadersOf(message.Headers),
+            });
+        }
+        catch (ProduceException<string?, byte[]> e)
+        {
+            // librdkafka refuses some records before sending them (for example over message.max.bytes).
+            return Task.FromException<DeliveryResult<string?, byte[]>>(e);
+        }
+    }
+
+    /// <summary>
+    /// After a failed produce: aborts the transaction and records every row whose own error means it can
+    /// never be published. True when such rows were found (the caller carries on); false to let the
+    /// error be classified as usual.
+    /// </summary>
+    private async Task<bool> SetAsideUnpublishableAsync(
+        TransactionalProducer producer, IReadOnlyList<ClaimedMessage> batch, Task<DeliveryResult<string?, byte[]>>[] deliveries, CancellationToken cancellationToken)
+    {
+        var unpublishable = new List<(ClaimedMessage Message, string Reason)>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (deliveries[i].Exception?.InnerException is ProduceException<string?, byte[]> e && KafkaErrorClassifier.IsUnpublishable(e.Error))
+            {
+                unpublishable.Add((batch[i], $"{e.Error.Code}: {e.Error.Reason}"));
+            }
+        }
+
+        if (unpublishable.Count == 0)
+        {
+            return false;
+        }
+
+        await producer.AbortTransactionAsync().ConfigureAwait(false);
+        foreach (var (message, reason) in unpublishable)
+        {
+            await relay.Database.RunAsync(
+                (connection, store) => store.MarkFailedAsync(connection, message.Id, reason, relay.Time.GetUtcNow().UtcDateTime, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+            OutboxTelemetry.MessagesUnpublishable.Add(1);
+            Log.MessageUnpublishable(relay.Logger, lane, message.Id, message.Topic, reason);
+        }
+
+        return true;
+    }
+
+    private static async Task CommitAsync(TransactionalProducer producer)
+    {
+        // A retriable commit error leaves the transaction open and its outcome pending: commit it again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await producer.CommitTransactionAsync().ConfigureAwait(false);
+                return;
+            }
+            catch (KafkaException e) when (attempt < 3 && KafkaErrorClassifier.Classify(e) == KafkaErrorAction.Retry)
+            {
+            }
+        }
+    }
+
+    private static async Task TryAbortAsync(TransactionalProducer producer)
+    {
+        try
+        {
+            await producer.AbortTransactionAsync().ConfigureAwait(false);
+        }
+        catch (KafkaException)
+        {
+            // Nothing to abort, or the producer is unusable; the next failure recreates it.
+        }
+    }
+
+    private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, relay.Time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private Activity? StartActivity(IReadOnlyList<ClaimedMessage> batch)
+    {
+        if (!OutboxTelemetry.Source.HasListeners())
+        {
+            return null;
+        }
+
+        // Each message keeps its own trace in its headers; the batch links to all of them.
+        var links = new List<ActivityLink>(batch.Count);
+        foreach (var message in batch)
+        {
+            var headers = JsonSerializer.Deserialize(message.Headers, OutboxJsonContext.Default.DictionaryStringString);
+            if (headers is not null && headers.TryGetValue(Messaging.MessageHeaders.TraceParent, out var parent)
+                && ActivityContext.TryParse(parent, headers.GetValueOrDefault(Messaging.MessageHeaders.TraceState), out var context))
+            {
+                links.Add(new ActivityLink(context));
+            }
+        }
+
+        var activity = OutboxTelemetry.Source.StartActivity("outbox publish", ActivityKind.Producer, default(ActivityContext), links: links);
+        activity?.SetTag("outbox.lane", lane);
+        activity?.SetTag("messaging.batch.message_count", batch.Count);
+        activity?.SetTag("messaging.system", "kafka");
+        return activity;
+    }
+
+    private static Headers HeadersOf(string json)
+    {
+        var headers = new Headers();
+        var values = JsonSerializer.Deserialize(json, OutboxJsonContext.Default.DictionaryStringString);
+        if (values is not null)
+        {
+            foreach (var (name, value) in values)
+            {
+                headers.Add(name, Encoding.UTF8.GetBytes(value));
+            }
+        }
+
+        return headers;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Outbox.Internal.Storage;
+
+/// <summary>Runs a dialect's statements with Dapper on a connection the caller opened.</summary>
+internal sealed class OutboxStore(OutboxSqlDialect dialect)
+{
+    public OutboxSqlDialect Dialect => dialect;
+
+    public async Task<IReadOnlyList<ClaimedMessage>> ClaimBatchAsync(DbConnection connection, int lane, int limit, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<ClaimedMessage>(
+            new CommandDefinition(dialect.ClaimBatch, new { lane, limit }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.AsList();
+    }
+
+    public Task<int> MarkPublishedAsync(DbConnection connection, IReadOnlyCollection<long> ids, DateTime now, CancellationToken cancellationToken) =>
+        ids.Count == 0
+            ? Task.FromResult(0)
+            : connection.ExecuteAsync(new CommandDefinition(dialect.MarkPublished, new { ids = ids.ToArray(), now }, cancellationToken: cancellationToken));
+
+    public Task<int> MarkFailedAsync(DbConnection connection, long id, string reason, DateTime now, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(dialect.MarkFailed, new { id, now, reason }, cancellationToken: cancellationToken));
+
+    public Task<int> DeletePublishedAsync(DbConnection connection, DateTime cutoff, int limit, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(dialect.DeletePublished, new { cutoff, limit }, cancellationToken: cancellationToken));
+
+    public async Task EnsureLeasesAsync(DbConnection connection, IEnumerable<string> names, CancellationToken cancellationToken)
+    {
+        foreach (var name in names)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                dialect.EnsureLease, new { name, never = OutboxSqlDialect.NeverHeld }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<bool> TryAcquireLeaseAsync(DbConnection connection, string name, string owner, DateTime now, DateTime expires, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            dialect.AcquireLease, new { name, owner, now, expires }, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
+
+    public async Task<bool> RenewLeaseAsync(DbConnection connection, string name, string owner, DateTime expires, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            dialect.RenewLease, new { name, owner, expires }, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
+
+    public Task ReleaseLeaseAsync(DbConnection connection, string name, string owner, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            dialect.ReleaseLease, new { name, owner, never = OutboxSqlDialect.NeverHeld }, cancellationToken: cancellationToken));
+
+    public async Task<int> CountLiveRelaysAsync(DbConnection connection, DateTime now, CancellationToken cancellationToken) =>
+        Convert.ToInt32(await connection.ExecuteScalarAsync(new CommandDefinition(
+            dialect.CountLiveRelays, new { now }, cancellationToken: cancellationToken)).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+}
