@@ -8,8 +8,9 @@ public sealed class BrokerRestartTests
     [Fact]
     public async Task A_transactional_producer_recovers_when_the_restarted_broker_no_longer_knows_its_producer_id()
     {
-        // The data directory keeps records, not the transaction coordinator's ids: the producer's next request gets
-        // INVALID_PRODUCER_ID_MAPPING, it aborts, asks for an epoch bump (KIP-360) and is given a fresh producer id.
+        // A data directory whose transactions journal is gone keeps records, not the transaction coordinator's ids:
+        // the producer's next request gets INVALID_PRODUCER_ID_MAPPING, it aborts, asks for an epoch bump (KIP-360)
+        // and is given a fresh producer id.
         var ct = TestContext.Current.CancellationToken;
         var directory = Directory.CreateTempSubdirectory("embedded-kafka-").FullName;
         try
@@ -24,6 +25,7 @@ public sealed class BrokerRestartTests
             producer.CommitTransaction(Clients.Timeout);
             options.Port = broker.Port;
             await broker.DisposeAsync();
+            File.Delete(Path.Combine(directory, "transactions.journal"));
 
             await using var restarted = await EmbeddedKafkaBroker.StartAsync(options, cancellationToken: ct);
             var attempts = 0;
