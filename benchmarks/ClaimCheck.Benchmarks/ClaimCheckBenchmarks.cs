@@ -5,7 +5,7 @@ using Outbox.ClaimCheck.Stores;
 namespace Outbox.ClaimCheck.Benchmarks;
 
 /// <summary>
-/// What the claim check costs a message that stays inline (against passing the payload on untouched),
+/// What the claim check costs a message that stays inline (the check on the way out and on the way in),
 /// and what a 1 MiB payload costs through the file-system store (check in, then check out).
 /// </summary>
 [MemoryDiagnoser]
@@ -13,6 +13,7 @@ public class ClaimCheckBenchmarks
 {
     private readonly byte[] _small = new byte[1024];
     private readonly byte[] _large = new byte[1024 * 1024];
+    private readonly Guid _eventId = Guid.CreateVersion7();
     private string _root = "";
     private ClaimCheckProcessor _processor = null!;
 
@@ -28,15 +29,12 @@ public class ClaimCheckBenchmarks
     [GlobalCleanup]
     public void Cleanup() => Directory.Delete(_root, recursive: true);
 
-    [Benchmark(Baseline = true, Description = "1 KiB, no claim check (baseline)")]
-    [BenchmarkCategory("inline")]
-    public ReadOnlyMemory<byte> Inline_baseline() => _small;
-
     [Benchmark(Description = "1 KiB, claim check in + out (stays inline)")]
     [BenchmarkCategory("inline")]
     public async ValueTask<ReadOnlyMemory<byte>> Inline_check_in_and_out()
     {
-        var outgoing = await _processor.CheckInAsync(Guid.CreateVersion7(), _small, CancellationToken.None).ConfigureAwait(false);
+        // The caller already has the event id: only the claim check itself is measured.
+        var outgoing = await _processor.CheckInAsync(_eventId, _small, CancellationToken.None).ConfigureAwait(false);
         return await _processor.CheckOutAsync(outgoing.ReferenceHeader, outgoing.Value, CancellationToken.None).ConfigureAwait(false);
     }
 

@@ -65,7 +65,9 @@ internal sealed class PartitionLog
     public long Append(ReadOnlySpan<byte> batch, in RecordBatchHeader header)
     {
         var baseOffset = HighWatermark;
-        var data = batch[..header.TotalSize].ToArray();
+        // Overwritten entirely by the copy, so the runtime need not zero it first.
+        var data = GC.AllocateUninitializedArray<byte>(header.TotalSize);
+        batch[..header.TotalSize].CopyTo(data);
         BinaryPrimitives.WriteInt64BigEndian(data, baseOffset);
         BinaryPrimitives.WriteInt32BigEndian(data.AsSpan(12), 0); // one leader, epoch 0; outside the CRC
         Store(new StoredBatch(baseOffset, baseOffset + header.LastOffsetDelta, header.MaxTimestamp, header.ProducerId,

@@ -1,0 +1,38 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Outbox.EmbeddedKafka.Benchmarks;
+
+// --memory: peak working set of the console host for 1 M records of 1 KiB.
+// --cpu N:  process CPU time per produced record, both brokers in N alternating rounds.
+// --quick:  the throughput comparison with a short job (a few minutes).
+// otherwise the throughput comparison with a longer job; other arguments go to BenchmarkDotNet.
+if (args.Contains("--memory"))
+{
+    return await PeakWorkingSet.MeasureAsync(records: 1_000_000).ConfigureAwait(false);
+}
+
+if (Array.IndexOf(args, "--cpu") is var cpuAt and >= 0)
+{
+    var rounds = cpuAt + 1 < args.Length && int.TryParse(args[cpuAt + 1], out var n) ? n : 10;
+    return await CpuPerRecord.MeasureAsync(rounds).ConfigureAwait(false);
+}
+
+var quick = args.Contains("--quick");
+
+// In process: both brokers and the clients share it either way, and no project is generated and built.
+var job = Job.Default
+    .WithToolchain(InProcessEmitToolchain.Instance)
+    .WithInvocationCount(1)
+    .WithUnrollFactor(1)
+    .WithLaunchCount(1)
+    .WithWarmupCount(quick ? 1 : 3)
+    .WithIterationCount(quick ? 5 : 15);
+var config = DefaultConfig.Instance
+    .AddJob(job.AsDefault())
+    .AddColumn(StatisticColumn.OperationsPerSecond)
+    .WithSummaryStyle(DefaultConfig.Instance.SummaryStyle.WithRatioStyle(RatioStyle.Trend));
+BenchmarkRunner.Run<BrokerThroughputBenchmarks>(config, [.. args.Where(a => a != "--quick")]);
+return 0;
