@@ -31,6 +31,12 @@ builder.Services.AddOutbox<ShopContext>(o =>
     o.PollInterval = TimeSpan.FromMilliseconds(500);
 });
 
+// Create the topic up front so the consumer can subscribe before the first event is published.
+using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build())
+{
+    await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = "orders.order-placed", NumPartitions = 3, ReplicationFactor = 1 }]);
+}
+
 using var host = builder.Build();
 await using (var scope = host.Services.CreateAsyncScope())
 {
@@ -49,6 +55,8 @@ var orders = new[]
 };
 foreach (var order in orders)
 {
+    // The ambient trace of the checkout travels with the event as its traceparent header.
+    using var checkout = new System.Diagnostics.Activity("checkout").Start();
     await using var scope = host.Services.CreateAsyncScope();
     var context = scope.ServiceProvider.GetRequiredService<ShopContext>();
     var outbox = scope.ServiceProvider.GetRequiredService<IOutbox>();
@@ -74,7 +82,16 @@ static int Consume(string bootstrapServers, string topic, int expected, Cancella
     {
         while (received < expected)
         {
-            var result = consumer.Consume(ct);
+            ConsumeResult<string?, byte[]> result;
+            try
+            {
+                result = consumer.Consume(ct);
+            }
+            catch (ConsumeException e) when (!e.Error.IsFatal)
+            {
+                continue;
+            }
+
             received++;
             Console.WriteLine();
             Console.WriteLine($"Received key={result.Message.Key} partition={result.Partition.Value} offset={result.Offset.Value}");

@@ -60,9 +60,20 @@ public sealed class EmbeddedKafkaBroker : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var cluster = new Cluster(options, time, logger ?? NullLogger.Instance);
         await cluster.OpenStorageAsync(cancellationToken).ConfigureAwait(false);
-        var apis = new ApiTable(cluster);
-        cluster.Apis = apis;
-        var listener = new KafkaListener(cluster, apis);
+        KafkaListener listener;
+        try
+        {
+            var apis = new ApiTable(cluster);
+            cluster.Apis = apis;
+            listener = new KafkaListener(cluster, apis);
+        }
+        catch
+        {
+            // A port already taken must not leave the data directory locked for the next attempt.
+            await cluster.CloseStorageAsync().ConfigureAwait(false);
+            throw;
+        }
+
         cluster.AdvertisedHost = options.Host;
         cluster.AdvertisedPort = listener.Port;
         listener.Start();

@@ -5,8 +5,12 @@
 //                  Output: { assignments: { a: [partition], b: [partition] }, rejoins, a: [record], b: [record] }
 //                  where rejoins counts the rebalances after the two balanced and before they stopped.
 //   --mode resume  --count records are produced to --topic (one partition expected). A member (auto-commit
-//                  off) commits the offset after the first half and leaves; a new member of the group reads on.
-//                  Output: { committedOffset, firstMember: [offset], secondMember: [offset] }
+//                  off) commits the offset after the first half and leaves; a new member of the group reads on
+//                  and leaves. The admin client then lists and describes the group and, with --delete-group,
+//                  deletes it.
+//                  Output: { committedOffset, firstMember: [offset], secondMember: [offset],
+//                            listed: { groupId, protocolType }, described: { state, members },
+//                            committedOffsetAfterDelete (with --delete-group) }
 import { Partitioners } from 'kafkajs'
 import { consumeUntil, runScenario } from './lib/harness.mjs'
 
@@ -17,6 +21,7 @@ await runScenario(
     group: { type: 'string', default: 'kafkajs-group' },
     partitions: { type: 'string', default: '4' },
     count: { type: 'string', default: '40' },
+    'delete-group': { type: 'boolean', default: false },
   },
   async ctx => {
     const kafka = ctx.kafka('kafkajs-groups')
@@ -127,13 +132,30 @@ async function resume(ctx, kafka) {
   const secondRecords = await consumeUntil(second, records => records.some(r => r.offset >= count - 1), {
     autoCommit: false,
   })
-  await second.stop()
+  ctx.step('second member leaving')
+  await ctx.disconnect(second)
 
-  ctx.step('disconnecting')
-  await ctx.close()
-  return {
+  ctx.step('listing and describing the group')
+  const { groups } = await admin.listGroups()
+  const listed = groups.find(g => g.groupId === group) ?? null
+  const {
+    groups: [description],
+  } = await admin.describeGroups([group])
+  const result = {
     committedOffset,
     firstMember: firstRecords.slice(0, half).map(r => r.offset),
     secondMember: secondRecords.map(r => r.offset),
+    listed,
+    described: { state: description.state, members: description.members.length },
   }
+  if (ctx.options['delete-group']) {
+    ctx.step('deleting the group')
+    await admin.deleteGroups([group])
+    const [afterDelete] = await admin.fetchOffsets({ groupId: group, topics: [topic] })
+    result.committedOffsetAfterDelete = Number(afterDelete.partitions.find(p => p.partition === 0).offset)
+  }
+
+  ctx.step('disconnecting')
+  await ctx.close()
+  return result
 }

@@ -11,8 +11,9 @@ namespace Outbox.EmbeddedKafka.Apis;
 /// <item>With one: the first call gets a new producer id, later calls the same id at the next epoch,
 /// fencing the previous instance; its open transaction is aborted first (markers, staged offsets dropped).
 /// When the epoch is exhausted the id moves to a new producer id at epoch 0.</item>
-/// <item>v3+: a request naming the current producer id and epoch bumps that epoch (KIP-360); any other
-/// id or epoch is fenced: PRODUCER_FENCED at v4, INVALID_PRODUCER_EPOCH before.</item>
+/// <item>v3+: a request naming the current producer id and epoch bumps that epoch (KIP-360), its retry gets
+/// the same answer; any other id or epoch is fenced: PRODUCER_FENCED at v4, INVALID_PRODUCER_EPOCH before.
+/// For an unknown (expired) transactional id it gets a new producer id, as in Kafka.</item>
 /// <item>A timeout above EmbeddedKafkaOptions.MaxTransactionTimeout gets INVALID_TRANSACTION_TIMEOUT;
 /// an empty transactional id INVALID_REQUEST.</item>
 /// </list>

@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(5004, LogLevel.Information, "Aborted the transaction of producer {ProducerId} left open on {Topic}-{Partition} when the broker stopped")]
     public static partial void OpenTransactionAborted(ILogger logger, long producerId, string topic, int partition);
 
+    [LoggerMessage(5006, LogLevel.Information, "Transactional id {TransactionalId}: aborted the transaction of producer id {ProducerId} left open when the broker stopped; producer fenced at epoch {Epoch}")]
+    public static partial void OpenTransactionAbortedAtRestart(ILogger logger, string transactionalId, long producerId, short epoch);
+
     [LoggerMessage(5005, LogLevel.Warning, "Deleted {Path}: it belongs to no known topic")]
     public static partial void OrphanDeleted(ILogger logger, string path);
 }

@@ -11,12 +11,16 @@ namespace Outbox.EmbeddedKafka.Storage;
 /// topics.json               topics: name, id, partition count, configs (atomic rewrite)
 /// producer-ids              the highest producer id that may have been handed out (atomic rewrite)
 /// offsets.journal           committed group offsets (checksummed journal, compacted at start-up)
+/// transactions.journal      transactional ids: producer id, epoch, timeout, transaction state (same)
 /// topics/{id}/{partition}/  segment files and the log start offset of each partition
 /// </code>
 /// Everything is written as it changes, under the lock that guards the change (a synchronous write
 /// inside <see cref="Cluster.Sync"/>: acceptable for a broker made for tests), and handed to the
 /// operating system before the client hears of it. A killed process therefore loses nothing it
 /// acknowledged; closing additionally flushes to disk, which only matters for a power loss.
+/// Not kept: group membership (members rejoin after a restart, as after a coordinator move) and the
+/// offsets an unfinished transaction staged (the transaction is aborted, or completed without them if
+/// the broker stopped halfway through its commit).
 /// </summary>
 internal sealed class BrokerStorage : IAsyncDisposable
 {
@@ -33,6 +37,7 @@ internal sealed class BrokerStorage : IAsyncDisposable
     private readonly Lock _producerIdSync = new();
     private long _reservedProducerIds;
     private OffsetJournal? _offsets;
+    private TransactionJournal? _transactions;
 
     private BrokerStorage(Cluster cluster, string directory, FileStream lockFile)
     {
@@ -92,17 +97,24 @@ internal sealed class BrokerStorage : IAsyncDisposable
             }
         }
 
-        // Flushing to disk may take a while; it runs off the caller's thread and outside the lock.
-        await Task.Run(() =>
+        try
         {
-            foreach (var store in stores)
+            // Flushing to disk may take a while; it runs off the caller's thread and outside the lock.
+            await Task.Run(() =>
             {
-                store.Dispose();
-            }
+                foreach (var store in stores)
+                {
+                    store.Dispose();
+                }
 
-            _offsets?.Dispose();
-        }).ConfigureAwait(false);
-        await _lock.DisposeAsync().ConfigureAwait(false);
+                _offsets?.Dispose();
+                _transactions?.Dispose();
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _lock.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private string TopicsDirectory => Path.Combine(_directory, TopicsDirectoryName);
@@ -112,8 +124,9 @@ internal sealed class BrokerStorage : IAsyncDisposable
         // No client is connected yet, so nothing else touches the cluster: the restore awaits file reads
         // without holding Cluster.Sync, and takes it only to publish each topic.
         var segmentBytes = _cluster.Options.SegmentBytes;
-        var catalog = await AtomicFile.ReadAsync(Path.Combine(_directory, TopicCatalog.FileName), cancellationToken).ConfigureAwait(false);
-        var entries = catalog is null ? [] : TopicCatalog.Read(catalog);
+        var catalogPath = Path.Combine(_directory, TopicCatalog.FileName);
+        var catalog = await AtomicFile.ReadAsync(catalogPath, cancellationToken).ConfigureAwait(false);
+        var entries = catalog is null ? [] : TopicCatalog.Read(catalogPath, catalog);
         var partitions = 0;
         var highestProducerId = -1L;
         foreach (var entry in entries)
@@ -144,6 +157,7 @@ internal sealed class BrokerStorage : IAsyncDisposable
         _cluster.ReserveProducerIds(_reservedProducerIds);
 
         _offsets = await OffsetJournal.OpenAsync(Path.Combine(_directory, OffsetJournal.FileName), _cluster.Groups, _cluster.Logger, cancellationToken).ConfigureAwait(false);
+        _transactions = await TransactionJournal.OpenAsync(Path.Combine(_directory, TransactionJournal.FileName), _cluster, _cluster.Logger, cancellationToken).ConfigureAwait(false);
 
         lock (_cluster.Sync)
         {
@@ -157,8 +171,9 @@ internal sealed class BrokerStorage : IAsyncDisposable
     }
 
     /// <summary>
-    /// Ends every transaction a crash left open. Apache Kafka would let the coordinator time it out;
-    /// aborting at start-up is the same outcome, sooner: an ABORT marker on each partition it wrote to.
+    /// Ends every transaction still open once the transaction coordinator is restored: those of
+    /// producers it does not know (their journal record was lost). Apache Kafka would time them out;
+    /// aborting at start-up is the same outcome, sooner: an ABORT marker on each partition written to.
     /// </summary>
     private void AbortOpenTransactions()
     {

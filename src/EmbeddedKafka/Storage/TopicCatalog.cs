@@ -46,7 +46,20 @@ internal static class TopicCatalog
         AtomicFile.Write(path, buffer.WrittenSpan);
     }
 
-    public static List<Entry> Read(ReadOnlyMemory<byte> content)
+    public static List<Entry> Read(string path, ReadOnlyMemory<byte> content)
+    {
+        try
+        {
+            return Parse(content);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            // Written atomically, so only damage from outside gets here: refuse to start rather than guess.
+            throw new InvalidDataException($"The topics file {path} is damaged: {e.Message}", e);
+        }
+    }
+
+    private static List<Entry> Parse(ReadOnlyMemory<byte> content)
     {
         using var document = JsonDocument.Parse(content);
         var entries = new List<Entry>();

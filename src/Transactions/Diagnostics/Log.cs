@@ -21,14 +21,17 @@ internal static partial class Log
     [LoggerMessage(5011, LogLevel.Warning, "Pipeline {Pipeline}: Kafka error {Code} ({Reason}); action {Action}")]
     public static partial void KafkaError(ILogger logger, Exception exception, string pipeline, ErrorCode code, string reason, Internal.KafkaErrorAction action);
 
-    [LoggerMessage(5012, LogLevel.Information, "Pipeline {Pipeline} aborted its open transaction before partitions {Partitions} were revoked")]
-    public static partial void AbortedOnRevocation(ILogger logger, string pipeline, string partitions);
+    [LoggerMessage(5012, LogLevel.Information, "Pipeline {Pipeline} aborted its open transaction before its partitions were revoked")]
+    public static partial void AbortedOnRevocation(ILogger logger, string pipeline);
 
     [LoggerMessage(5013, LogLevel.Error, "Pipeline {Pipeline} could not abort its transaction on revocation; the producer will be rebuilt")]
     public static partial void AbortOnRevocationFailed(ILogger logger, Exception exception, string pipeline);
 
     [LoggerMessage(5014, LogLevel.Information, "Pipeline {Pipeline} was assigned {Partitions}")]
     public static partial void Assigned(ILogger logger, string pipeline, string partitions);
+
+    [LoggerMessage(5020, LogLevel.Information, "Pipeline {Pipeline} is losing {Partitions}")]
+    public static partial void Revoked(ILogger logger, string pipeline, string partitions);
 
     [LoggerMessage(5015, LogLevel.Warning, "Pipeline {Pipeline} rebuilt its transactional producer {TransactionalId}")]
     public static partial void ProducerRecreated(ILogger logger, string pipeline, string transactionalId);

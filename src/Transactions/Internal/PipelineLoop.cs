@@ -69,6 +69,7 @@ internal sealed class PipelineLoop(
         {
             producer.AbortBeforeRevocation();
             PipelineTelemetry.TransactionsAborted.Add(1, _tag);
+            Log.AbortedOnRevocation(logger, settings.Name);
         }
         catch (KafkaException exception)
         {
@@ -84,15 +85,14 @@ internal sealed class PipelineLoop(
         var poll = await consumer.PollAsync(settings.MaxBatchSize - _batch.Count, wait < TimeSpan.Zero ? TimeSpan.Zero : wait, cancellationToken).ConfigureAwait(false);
         if (poll.Revoked)
         {
-            // The open transaction was aborted in the callback; the next assignment starts from committed offsets.
+            // The open transaction was aborted in the callback; the new assignment starts from committed offsets,
+            // and the records of this poll, if any, are its first ones.
             _batch.Reset();
             if (_producerBroken)
             {
                 _producerBroken = false;
                 await producer.RecreateAsync(cancellationToken).ConfigureAwait(false);
             }
-
-            return;
         }
 
         foreach (var record in poll.Records)

@@ -56,6 +56,7 @@ internal sealed class TransactionalPipelineHostedService<TMessage>(
     {
         var registry = services.GetRequiredService<MessageTypeRegistry>();
         var serializer = services.GetRequiredService<IMessageSerializer>();
+        InputTypes.Register<TMessage>(registry);
         var processor = new RecordProcessor<TMessage>(
             settings,
             services.GetRequiredService<IServiceScopeFactory>(),

@@ -2,11 +2,11 @@ using Xunit;
 
 namespace Outbox.EmbeddedKafka.Tests.KafkaJs;
 
-/// <summary>KafkaJS admin: topics created, described, listed with their offsets and deleted.</summary>
+/// <summary>KafkaJS admin: topics created, grown, described, listed with their offsets and configs, trimmed and deleted.</summary>
 public sealed class KafkaJsAdminTests
 {
     [Fact]
-    public async Task Topics_are_created_described_and_deleted_through_the_KafkaJS_admin_client()
+    public async Task Topics_are_created_grown_described_trimmed_and_deleted_through_the_KafkaJS_admin_client()
     {
         var kafkaJs = KafkaJsScripts.Require();
         var ct = TestContext.Current.CancellationToken;
@@ -18,12 +18,13 @@ public sealed class KafkaJsAdminTests
         Assert.False(output.GetProperty("createdAgain").GetBoolean());
         Assert.True(output.GetProperty("listedAfterCreate").GetBoolean());
         var nodeId = new EmbeddedKafkaOptions().NodeId;
-        Assert.Equal([(0, nodeId), (1, nodeId), (2, nodeId)],
+        Assert.Equal([(0, nodeId), (1, nodeId), (2, nodeId), (3, nodeId)],
             output.GetProperty("partitions").EnumerateArray().Select(p => (p.GetProperty("partitionId").GetInt32(), p.GetProperty("leader").GetInt32())));
-        var offsets = output.GetProperty("offsets").EnumerateArray().ToList();
-        Assert.Equal([0, 1, 2], offsets.Select(o => o.GetProperty("partition").GetInt32()));
-        Assert.All(offsets, o => Assert.Equal(0, o.GetProperty("low").GetInt64()));
-        Assert.Equal(5, offsets.Sum(o => o.GetProperty("high").GetInt64()));
+        Assert.Equal([(0, 1L, 2L), (1, 0L, 2L), (2, 0L, 2L), (3, 0L, 0L)],
+            output.GetProperty("offsets").EnumerateArray().Select(o => (o.GetProperty("partition").GetInt32(), o.GetProperty("low").GetInt64(), o.GetProperty("high").GetInt64())));
+        var configs = output.GetProperty("configs");
+        Assert.Equal("delete", configs.GetProperty("cleanup.policy").GetString());
+        Assert.Equal($"{(long)TimeSpan.FromDays(7).TotalMilliseconds}", configs.GetProperty("retention.ms").GetString());
         Assert.False(output.GetProperty("listedAfterDelete").GetBoolean());
         Assert.Equal(nodeId, output.GetProperty("controller").GetInt32());
         Assert.Equal([nodeId], output.GetProperty("brokers").EnumerateArray().Select(e => e.GetInt32()));

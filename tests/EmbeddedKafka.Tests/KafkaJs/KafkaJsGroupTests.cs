@@ -3,7 +3,7 @@ using Xunit;
 
 namespace Outbox.EmbeddedKafka.Tests.KafkaJs;
 
-/// <summary>KafkaJS consumer groups: partitions shared between members, committed offsets resumed from.</summary>
+/// <summary>KafkaJS consumer groups: partitions shared between members, committed offsets resumed from, groups listed, described and deleted.</summary>
 public sealed class KafkaJsGroupTests
 {
     [Fact]
@@ -43,5 +43,22 @@ public sealed class KafkaJsGroupTests
         Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), output.GetProperty("firstMember").EnumerateArray().Select(e => e.GetInt64()));
         Assert.Equal(Enumerable.Range(10, 10).Select(i => (long)i), output.GetProperty("secondMember").EnumerateArray().Select(e => e.GetInt64()));
         Assert.Equal(10, TopicReader.CommittedOffset(broker.BootstrapServers, "js-resume", "js-resume"));
+        Assert.Equal("consumer", output.GetProperty("listed").GetProperty("protocolType").GetString());
+        Assert.Equal("Empty", output.GetProperty("described").GetProperty("state").GetString());
+        Assert.Equal(0, output.GetProperty("described").GetProperty("members").GetInt32());
+    }
+
+    [Fact]
+    public async Task Deleting_an_empty_group_through_the_KafkaJS_admin_client_drops_its_committed_offsets()
+    {
+        var kafkaJs = KafkaJsScripts.Require();
+        var ct = TestContext.Current.CancellationToken;
+        await using var broker = await EmbeddedKafkaBroker.StartAsync(cancellationToken: ct);
+
+        var output = await kafkaJs.RunAsync(broker, "groups.mjs", ct, "--mode", "resume", "--topic", "js-deleted", "--group", "js-deleted", "--count", "4", "--delete-group");
+
+        Assert.Equal(2, output.GetProperty("committedOffset").GetInt64());
+        Assert.Equal(-1, output.GetProperty("committedOffsetAfterDelete").GetInt64());
+        Assert.Equal(Confluent.Kafka.Offset.Unset.Value, TopicReader.CommittedOffset(broker.BootstrapServers, "js-deleted", "js-deleted"));
     }
 }

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace Outbox.EmbeddedKafka.Tests.KafkaJs;
 
-/// <summary>KafkaJS transactional producers: commit, abort, zombie fencing and offsets sent in a transaction.</summary>
+/// <summary>KafkaJS transactional producers: commit, abort, open transactions, zombie fencing, timeouts and offsets sent in a transaction.</summary>
 public sealed class KafkaJsTransactionTests
 {
     private static readonly string[] Committed = ["committed-0", "committed-1", "committed-2", "committed-3", "committed-4"];
@@ -33,6 +33,25 @@ public sealed class KafkaJsTransactionTests
     }
 
     [Fact]
+    public async Task A_transaction_over_two_topics_commits_or_aborts_on_every_partition()
+    {
+        var kafkaJs = KafkaJsScripts.Require();
+        var ct = TestContext.Current.CancellationToken;
+        await using var broker = await EmbeddedKafkaBroker.StartAsync(new EmbeddedKafkaOptions { DefaultPartitions = 3 }, cancellationToken: ct);
+
+        var output = await kafkaJs.RunAsync(broker, "transactions-multi.mjs", ct, "--topic-a", "js-multi-a", "--topic-b", "js-multi-b", "--partitions", "3");
+
+        // Each partition got txn-p, txn-(p+3) (committed), aborted-p, aborted-(p+3) (aborted) and end.
+        foreach (var (view, expected) in new[] { ("readCommitted", new[] { "txn", "txn", "end" }), ("readUncommitted", ["txn", "txn", "aborted", "aborted", "end"]) })
+        {
+            var records = KafkaJsRecord.ListFrom(output.GetProperty(view));
+            var byPartition = records.GroupBy(r => (r.Topic, r.Partition)).ToDictionary(g => g.Key, g => g.OrderBy(r => r.Offset).Select(r => r.Value!.Split('-')[0]).ToArray());
+            Assert.Equal(6, byPartition.Count);
+            Assert.All(byPartition.Values, values => Assert.Equal(expected, values));
+        }
+    }
+
+    [Fact]
     public async Task A_second_producer_with_the_same_transactional_id_fences_the_first_and_aborts_its_open_transaction()
     {
         var kafkaJs = KafkaJsScripts.Require();
@@ -47,6 +66,21 @@ public sealed class KafkaJsTransactionTests
         Assert.Equal(["survivor-0"], Values(output.GetProperty("readCommitted")));
         Assert.Equal(["survivor-0"], TopicReader.ValuesUpTo(broker.BootstrapServers, "js-fencing", IsolationLevel.ReadCommitted, "survivor-0"));
         Assert.Equal(["zombie-0", "survivor-0"], TopicReader.ValuesUpTo(broker.BootstrapServers, "js-fencing", IsolationLevel.ReadUncommitted, "survivor-0"));
+    }
+
+    [Fact]
+    public async Task A_transaction_left_open_past_its_timeout_is_aborted_by_the_broker_and_its_producer_fenced()
+    {
+        var kafkaJs = KafkaJsScripts.Require();
+        var ct = TestContext.Current.CancellationToken;
+        await using var broker = await EmbeddedKafkaBroker.StartAsync(cancellationToken: ct);
+
+        var output = await kafkaJs.RunAsync(broker, "transaction-timeout.mjs", ct, "--topic", "js-txn-timeout", "--timeout-ms-txn", "1000");
+
+        Assert.Equal(["after"], Values(output.GetProperty("readCommitted")));
+        Assert.Equal("INVALID_PRODUCER_EPOCH", output.GetProperty("commitError").GetString());
+        Assert.Equal(["after"], TopicReader.ValuesUpTo(broker.BootstrapServers, "js-txn-timeout", IsolationLevel.ReadCommitted, "after"));
+        Assert.Equal(["expired-0", "after"], TopicReader.ValuesUpTo(broker.BootstrapServers, "js-txn-timeout", IsolationLevel.ReadUncommitted, "after"));
     }
 
     [Fact]

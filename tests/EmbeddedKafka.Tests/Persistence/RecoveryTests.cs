@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Confluent.Kafka;
 using Outbox.EmbeddedKafka.Protocol;
 using Xunit;
+using ErrorCode = Outbox.EmbeddedKafka.Protocol.ErrorCode;
 
 namespace Outbox.EmbeddedKafka.Tests.Persistence;
 
@@ -79,6 +80,24 @@ public sealed class RecoveryTests
         Assert.Equal(firstBatch.BaseOffset + firstBatch.LastOffsetDelta + 1, read.Count);
         Assert.Equal(Enumerable.Range(0, read.Count).Select(i => $"v{i}"), read.Select(r => r.Message.Value));
         Assert.Equal(2, data.Segments(restarted, "damaged", 0).Length);
+    }
+
+    [Fact]
+    public async Task A_damaged_topics_file_stops_the_start_instead_of_losing_topics()
+    {
+        using var data = new DataDirectory();
+        await using (var broker = await data.StartBrokerAsync())
+        {
+            lock (broker.Cluster.Sync)
+            {
+                Assert.Equal(ErrorCode.None, broker.Cluster.CreateTopic("kept", 1, new Dictionary<string, string?>(), out _));
+            }
+        }
+
+        var catalog = Path.Combine(data.Path, "topics.json");
+        File.WriteAllText(catalog, File.ReadAllText(catalog)[..20]);
+        await Assert.ThrowsAsync<InvalidDataException>(() => data.StartBrokerAsync());
+        Assert.True(Directory.EnumerateDirectories(Path.Combine(data.Path, "topics")).Any(), "the topic's data is left alone");
     }
 
     [Fact]

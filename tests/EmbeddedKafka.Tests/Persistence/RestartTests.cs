@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Confluent.Kafka.Admin;
 using Xunit;
 using Outbox.EmbeddedKafka.State;
 
@@ -99,6 +100,90 @@ public sealed class RestartTests
         await using var again = await data.StartBrokerAsync();
         Assert.Equal(50, again.Cluster.Groups.FindOffset("billing", "orders", 0)?.Offset);
         Assert.Equal(7, again.Cluster.Groups.FindOffset("billing", "orders", 1)?.Offset);
+    }
+
+    [Fact]
+    public async Task A_group_member_resumes_after_the_offset_committed_before_the_restart()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var data = new DataDirectory();
+        var config = new ConsumerConfig
+        {
+            GroupId = "resume",
+            EnableAutoCommit = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            SessionTimeoutMs = 6000,
+            HeartbeatIntervalMs = 500,
+        };
+
+        await using (var broker = await data.StartBrokerAsync())
+        {
+            using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build())
+            {
+                for (var i = 0; i < 10; i++)
+                {
+                    await producer.ProduceAsync("work", new Message<Null, string> { Value = $"job-{i}" }, ct);
+                }
+            }
+
+            config.BootstrapServers = broker.BootstrapServers;
+            using var first = new ConsumerBuilder<Ignore, string>(config).Build();
+            first.Subscribe("work");
+            for (var i = 0; i < 4; i++)
+            {
+                var record = first.Consume(TimeSpan.FromSeconds(30));
+                Assert.Equal($"job-{i}", record?.Message.Value);
+                first.Commit(record);
+            }
+
+            first.Close();
+        }
+
+        await using var restarted = await data.StartBrokerAsync();
+        config.BootstrapServers = restarted.BootstrapServers;
+        using var second = new ConsumerBuilder<Ignore, string>(config).Build();
+        second.Subscribe("work");
+        var resumed = Enumerable.Range(0, 6).Select(_ => second.Consume(TimeSpan.FromSeconds(30))?.Message.Value).ToList();
+        Assert.Equal(Enumerable.Range(4, 6).Select(i => $"job-{i}"), resumed);
+        second.Close();
+    }
+
+    [Fact]
+    public async Task Admin_changes_survive_a_restart()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var data = new DataDirectory();
+        await using (var broker = await data.StartBrokerAsync())
+        {
+            using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+            await admin.CreateTopicsAsync([new TopicSpecification { Name = "managed", NumPartitions = 2, ReplicationFactor = 1, Configs = new() { ["retention.ms"] = "3600000" } }]);
+            await admin.CreatePartitionsAsync([new PartitionsSpecification { Topic = "managed", IncreaseTo = 3 }]);
+            await admin.IncrementalAlterConfigsAsync(new Dictionary<ConfigResource, List<ConfigEntry>>
+            {
+                [new ConfigResource { Type = ResourceType.Topic, Name = "managed" }] = [new ConfigEntry { Name = "max.message.bytes", Value = "2000000", IncrementalOperation = AlterConfigOpType.Set }],
+            });
+            using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build())
+            {
+                for (var i = 0; i < 5; i++)
+                {
+                    await producer.ProduceAsync(new TopicPartition("managed", 0), new Message<Null, string> { Value = $"v{i}" }, ct);
+                }
+            }
+
+            await admin.DeleteRecordsAsync([new TopicPartitionOffset("managed", 0, 3)]);
+            await admin.CreateTopicsAsync([new TopicSpecification { Name = "dropped", NumPartitions = 1, ReplicationFactor = 1 }]);
+            await admin.DeleteTopicsAsync(["dropped"]);
+        }
+
+        await using var restarted = await data.StartBrokerAsync();
+        using var after = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = restarted.BootstrapServers }).Build();
+        var metadata = after.GetMetadata(TimeSpan.FromSeconds(10));
+        Assert.Equal(3, metadata.Topics.Single(t => t.Topic == "managed").Partitions.Count);
+        Assert.DoesNotContain(metadata.Topics, t => t.Topic == "dropped");
+        var configs = (await after.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = "managed" }])).Single().Entries;
+        Assert.Equal("3600000", configs["retention.ms"].Value);
+        Assert.Equal("2000000", configs["max.message.bytes"].Value);
+        Assert.Equal(["v3", "v4"], DataDirectory.ReadAll(restarted, "managed", 1).Select(r => r.Message.Value));
     }
 
     [Fact]
@@ -211,6 +296,17 @@ public sealed class RestartTests
         {
             Assert.False(restarted.Cluster.Topics.ContainsKey("doomed"));
         }
+    }
+
+    [Fact]
+    public async Task A_start_that_fails_releases_the_data_directory()
+    {
+        using var data = new DataDirectory();
+        using var other = new DataDirectory();
+        await using var holder = await other.StartBrokerAsync();
+        await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => data.StartBrokerAsync(o => o.Port = holder.Port));
+        await using var broker = await data.StartBrokerAsync();
+        Assert.NotEqual(holder.Port, broker.Port);
     }
 
     [Fact]

@@ -1,13 +1,12 @@
 using System.Diagnostics;
-using System.Diagnostics.CodeAnalysis;
 using System.Text;
-using Xunit;
+using Outbox.Testing.Node;
 
 namespace Outbox.EmbeddedKafka.Tests.Support;
 
 /// <summary>
 /// Node.js and the npm packages of tests/node, for tests that drive a JavaScript client. When either is
-/// missing the test is skipped, unless OUTBOX_REQUIRE names "node" (CI), in which case it fails.
+/// missing the test is skipped, unless OUTBOX_REQUIRE names "node" (CI), in which case it fails (see NodeTool).
 /// </summary>
 internal sealed class NodeRuntime
 {
@@ -25,22 +24,8 @@ internal sealed class NodeRuntime
 
     /// <summary>Returns the runtime when node and the npm package are installed; otherwise skips or fails the test.</summary>
     /// <param name="package">An npm package the test needs, looked up in tests/node/node_modules.</param>
-    public static NodeRuntime Require(string package)
-    {
-        var scripts = Path.Combine(RepositoryRoot.Path, "tests", "node");
-        var executable = FindOnPath(OperatingSystem.IsWindows() ? "node.exe" : "node");
-        if (executable is null)
-        {
-            Unavailable("node is not on PATH: install Node.js 18 or later to run the JavaScript client tests.");
-        }
-
-        if (!File.Exists(Path.Combine(scripts, "node_modules", package, "package.json")))
-        {
-            Unavailable($"tests/node/node_modules/{package} is missing: run scripts/test.sh or `npm ci` in tests/node.");
-        }
-
-        return new NodeRuntime(executable, scripts);
-    }
+    public static NodeRuntime Require(string package) =>
+        new(NodeTool.RequirePackage("tests/node", package), Path.Combine(NodeTool.RepositoryRoot, "tests", "node"));
 
     /// <summary>
     /// Runs <c>node script args</c> in tests/node and returns its exit code and output. The process tree is
@@ -82,24 +67,4 @@ internal sealed class NodeRuntime
 
         return new NodeScriptResult(script, process.ExitCode, await stdout, await stderr);
     }
-
-    [DoesNotReturn]
-    private static void Unavailable(string reason)
-    {
-        var required = (Environment.GetEnvironmentVariable("OUTBOX_REQUIRE") ?? "")
-            .Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Contains("node", StringComparer.OrdinalIgnoreCase);
-        if (required)
-        {
-            Assert.Fail($"{reason} (OUTBOX_REQUIRE contains node, so this is a failure rather than a skip)");
-        }
-
-        Assert.Skip(reason);
-    }
-
-    private static string? FindOnPath(string fileName) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, fileName))
-            .FirstOrDefault(File.Exists);
 }

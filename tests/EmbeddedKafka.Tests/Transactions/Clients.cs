@@ -29,14 +29,16 @@ internal static class Clients
 
     /// <summary>A consumer for assign(); librdkafka's default isolation level is read_committed, so it is always given.</summary>
     public static IConsumer<string, string> Consumer(EmbeddedKafkaBroker broker, IsolationLevel isolation, string groupId = "readers") =>
-        new ConsumerBuilder<string, string>(new ConsumerConfig
-        {
-            BootstrapServers = broker.BootstrapServers,
-            GroupId = groupId,
-            EnableAutoCommit = false,
-            IsolationLevel = isolation,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-        }).Build();
+        new ConsumerBuilder<string, string>(ConsumerConfig(broker, isolation, groupId)).Build();
+
+    public static ConsumerConfig ConsumerConfig(EmbeddedKafkaBroker broker, IsolationLevel isolation, string groupId) => new()
+    {
+        BootstrapServers = broker.BootstrapServers,
+        GroupId = groupId,
+        EnableAutoCommit = false,
+        IsolationLevel = isolation,
+        AutoOffsetReset = AutoOffsetReset.Earliest,
+    };
 
     /// <summary>Consumes until <paramref name="done"/> says the records so far are enough; fails after <see cref="Timeout"/>.</summary>
     public static List<ConsumeResult<string, string>> ConsumeUntil(IConsumer<string, string> consumer, Func<List<ConsumeResult<string, string>>, bool> done)

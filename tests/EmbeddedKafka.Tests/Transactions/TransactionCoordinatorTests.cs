@@ -38,7 +38,11 @@ public sealed class TransactionCoordinatorTests
         Assert.Equal(bumped, Init("a", pid, epoch));
         Assert.Equal(ErrorCode.ProducerFenced, Coordinator.InitProducerId("a", Timeout, pid, (short)(epoch + 5), out _, out _));
         Assert.Equal(ErrorCode.ProducerFenced, Coordinator.InitProducerId("a", Timeout, pid + 1, bumped.Epoch, out _, out _));
-        Assert.Equal(ErrorCode.ProducerFenced, Coordinator.InitProducerId("unknown", Timeout, pid, epoch, out _, out _));
+
+        // An expired or forgotten transactional id starts over, so a recovering producer is not fenced.
+        var restarted = Init("unknown", pid, epoch);
+        Assert.NotEqual(pid, restarted.ProducerId);
+        Assert.Equal(0, restarted.Epoch);
     }
 
     [Fact]
@@ -190,6 +194,23 @@ public sealed class TransactionCoordinatorTests
 
         Assert.Equal(ErrorCode.ProducerFenced, Coordinator.EndTransaction("a", pid, epoch, commit: true));
         Assert.Equal((pid, (short)(epoch + 2)), Init("a"));
+    }
+
+    [Fact]
+    public void An_idle_transactional_id_expires_after_seven_days_but_an_open_transaction_keeps_it()
+    {
+        var (idle, _) = Init("idle");
+        var (busy, busyEpoch) = Init("busy", timeoutMs: 15 * 60 * 1000);
+        Coordinator.AddPartitions("busy", busy, busyEpoch, [("t", 0)]);
+
+        Coordinator.Tick(_cluster.NowMs + (long)TimeSpan.FromDays(7).TotalMilliseconds + 1000);
+        lock (_cluster.Sync)
+        {
+            Assert.Null(Coordinator.Find("idle"));
+            Assert.Equal(TransactionState.CompleteAbort, Coordinator.Find("busy")!.State); // timed out, not expired
+        }
+
+        Assert.NotEqual(idle, Init("idle").ProducerId);
     }
 
     private (long ProducerId, short Epoch) Init(string transactionalId, long producerId = -1, short epoch = -1, int timeoutMs = Timeout)

@@ -64,6 +64,21 @@ public abstract class RelaySpecification<TFixture>(RelayFixture<TFixture> fixtur
     }
 
     [Fact]
+    public async Task A_commit_in_this_process_wakes_the_relay_without_waiting_for_the_poll()
+    {
+        var scenario = RelayScenario.New(laneCount: 1);
+        await using var relay = await RelayHost.StartAsync(database, kafka.BootstrapServers, scenario, o => o.PollInterval = TimeSpan.FromMinutes(30));
+        await relay.AddAsync([new OrderPlaced("o-1", 1)]);
+        await WaitUntilPublishedAsync(1);
+
+        // The lane is now idle until the next poll, half an hour away: only the commit's signal can wake it in time.
+        await relay.AddAsync([new OrderPlaced("o-1", 2)]);
+        await WaitUntilPublishedAsync(2);
+
+        Assert.Equal([1, 2], (await TopicReader.ReadAllAsync(kafka.BootstrapServers, scenario.Topic)).Select(r => r.Message.Sequence));
+    }
+
+    [Fact]
     public async Task Per_key_order_holds_over_thousands_of_messages_and_several_lanes()
     {
         var scenario = RelayScenario.New(laneCount: 4);

@@ -202,6 +202,19 @@ public abstract class OutboxStoreSpecification<TFixture>(TFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task The_cleanup_job_deletes_published_rows_past_the_retention_period_and_keeps_the_rest()
+    {
+        await AddMessagesAsync(3, "o-9");
+        var ids = (await ReadRowsAsync()).Select(r => r.Id).ToList();
+        await RunAsync((c, s) => s.MarkPublishedAsync(c, [ids[0], ids[1]], new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc), TestContext.Current.CancellationToken));
+        var job = ActivatorUtilities.CreateInstance<Internal.OutboxCleanupJob>(_services);
+
+        Assert.Equal(2, await job.RunAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal([ids[2]], (await ReadRowsAsync()).Select(r => r.Id));
+    }
+
+    [Fact]
     public async Task A_lease_is_held_by_one_owner_until_it_expires_or_is_released()
     {
         var ct = TestContext.Current.CancellationToken;

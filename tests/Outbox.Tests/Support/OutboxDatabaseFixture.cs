@@ -38,7 +38,7 @@ public abstract class OutboxDatabaseFixture : IAsyncLifetime
         await PrepareAsync(context);
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>Skips (or fails, when required) a test whose database is missing.</summary>
     public void Require()
@@ -91,6 +91,19 @@ public sealed class SqliteFixture : OutboxDatabaseFixture
     public override void Configure(DbContextOptionsBuilder builder) => builder.UseSqlite(ConnectionString);
 
     protected override Task<string> CreateDatabaseAsync(string name) => Task.FromResult(SqliteDatabase.Create(name));
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        var path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ConnectionString).DataSource;
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            if (path.Length > 0 && File.Exists(file))
+            {
+                File.Delete(file);
+            }
+        }
+    }
 
     // Readers (the relay) and the writer (the application) then do not block each other.
     protected override Task PrepareAsync(OrdersContext context) => context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");

@@ -32,6 +32,26 @@ public static class NodeTool
         return path;
     }
 
+    /// <summary>
+    /// The node executable, when it is on PATH and the npm package <paramref name="package"/> is installed under
+    /// <paramref name="packageDirectory"/> (relative to the repository root); otherwise a skip.
+    /// </summary>
+    public static string RequirePackage(string packageDirectory, string package)
+    {
+        var node = FindOnPath("node");
+        if (node is null)
+        {
+            Unavailable("node is not on PATH: install Node.js 20+ to run this test.");
+        }
+
+        if (!File.Exists(Path.Combine(RepositoryRoot, packageDirectory, "node_modules", package, "package.json")))
+        {
+            Unavailable($"{package} is not installed: run `npm ci` in {packageDirectory} (scripts/test.sh does).");
+        }
+
+        return node;
+    }
+
     /// <summary>Starts a server and returns once it accepts TCP connections on <paramref name="port"/>.</summary>
     public static async Task<Process> StartServerAsync(string binary, IEnumerable<string> arguments, int port, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -104,6 +124,7 @@ public static class NodeTool
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private static void Unavailable(string reason)
     {
         var required = Environment.GetEnvironmentVariable("OUTBOX_REQUIRE") ?? "";

@@ -84,7 +84,7 @@ internal sealed class FakeKafka
                 Revocations++;
                 _onRevoked();
                 ResetToCommitted();
-                return PollResult.RevokedResult;
+                return new PollResult([], true);
             }
 
             var records = new List<ConsumeResult<byte[]?, byte[]?>>();

@@ -2,8 +2,8 @@ using Outbox.Messaging;
 
 namespace Outbox.Transactions.Tests.Support;
 
-[MessageType("tests.order-placed")]
-public sealed record OrderPlaced(string Key, int Sequence);
+[MessageType("tests.order-received")]
+public sealed record OrderReceived(string Key, int Sequence);
 
-[MessageType("tests.order-enriched")]
-public sealed record OrderEnriched(string Key, int Sequence, string Note);
+[MessageType("tests.order-reviewed")]
+public sealed record OrderReviewed(string Key, int Sequence, string Note);

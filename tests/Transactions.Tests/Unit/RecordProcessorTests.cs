@@ -11,13 +11,13 @@ namespace Outbox.Transactions.Tests.Unit;
 
 public sealed class RecordProcessorTests
 {
-    private static readonly MessageTypeRegistry Registry = new MessageTypeRegistry().RegisterFromAssembly(typeof(OrderPlaced).Assembly);
+    private readonly MessageTypeRegistry _registry = new();
     private readonly ScriptedHandler _handler = new();
 
     [Fact]
     public async Task Outputs_get_new_ids_the_input_as_causation_and_its_correlation()
     {
-        var input = InputRecords.Envelope(new OrderPlaced("order-1", 7), "order-1", correlationId: "checkout-9");
+        var input = InputRecords.Envelope(new OrderReceived("order-1", 7), "order-1", correlationId: "checkout-9");
 
         var processed = await Processor().ProcessAsync(InputRecords.Consumed(InputRecords.Message(input)), TestContext.Current.CancellationToken);
 
@@ -28,19 +28,19 @@ public sealed class RecordProcessorTests
         Assert.True(MessageEnvelope.TryRead(output.Message.Headers, output.Message.Value, out var envelope));
         Assert.NotEqual(input.Id, envelope.Id);
         Assert.Equal(7, envelope.Id.Version);
-        Assert.Equal("tests.order-enriched", envelope.Type);
+        Assert.Equal("tests.order-reviewed", envelope.Type);
         Assert.Equal("/enricher", envelope.Source);
         Assert.Equal(input.Id.ToString(), envelope.CausationId);
         Assert.Equal("checkout-9", envelope.CorrelationId);
         Assert.Equal("order-1", envelope.Key);
-        var message = (OrderEnriched)new JsonMessageSerializer().Deserialize(envelope.Payload.Span, typeof(OrderEnriched));
-        Assert.Equal(new OrderEnriched("order-1", 7, "seen"), message);
+        var message = (OrderReviewed)new JsonMessageSerializer().Deserialize(envelope.Payload.Span, typeof(OrderReviewed));
+        Assert.Equal(new OrderReviewed("order-1", 7, "seen"), message);
     }
 
     [Fact]
     public async Task An_input_without_a_correlation_id_starts_one_with_its_own_event_id()
     {
-        var input = InputRecords.Envelope(new OrderPlaced("order-1", 1), "order-1");
+        var input = InputRecords.Envelope(new OrderReceived("order-1", 1), "order-1");
 
         var processed = await Processor().ProcessAsync(InputRecords.Consumed(InputRecords.Message(input)), TestContext.Current.CancellationToken);
 
@@ -52,7 +52,7 @@ public sealed class RecordProcessorTests
     public async Task A_handler_that_fails_and_then_succeeds_keeps_only_the_outputs_of_the_successful_attempt()
     {
         _handler.FailuresBeforeSuccess = 2;
-        var input = InputRecords.Envelope(new OrderPlaced("order-1", 1), "order-1");
+        var input = InputRecords.Envelope(new OrderReceived("order-1", 1), "order-1");
 
         var processed = await Processor(maxAttempts: 3).ProcessAsync(InputRecords.Consumed(InputRecords.Message(input)), TestContext.Current.CancellationToken);
 
@@ -65,7 +65,7 @@ public sealed class RecordProcessorTests
     public async Task A_handler_that_keeps_failing_sends_the_input_to_the_dead_letter_topic_with_reason_headers()
     {
         _handler.FailuresBeforeSuccess = int.MaxValue;
-        var input = InputRecords.Envelope(new OrderPlaced("order-1", 1), "order-1");
+        var input = InputRecords.Envelope(new OrderReceived("order-1", 1), "order-1");
         var original = InputRecords.Message(input);
 
         var processed = await Processor(maxAttempts: 3).ProcessAsync(InputRecords.Consumed(original, "orders", 2, 41), TestContext.Current.CancellationToken);
@@ -105,19 +105,19 @@ public sealed class RecordProcessorTests
     [Fact]
     public async Task An_unregistered_or_unexpected_message_type_is_dead_lettered()
     {
-        var input = InputRecords.Envelope(new OrderEnriched("order-1", 1, "x"), "order-1");
+        var input = InputRecords.Envelope(new OrderReviewed("order-1", 1, "x"), "order-1");
 
         var processed = await Processor().ProcessAsync(InputRecords.Consumed(InputRecords.Message(input)), TestContext.Current.CancellationToken);
 
         Assert.True(processed.DeadLettered);
         Assert.Equal("unknown-message-type", InputRecords.Header(processed.Records[0].Message.Headers, DeadLetterHeaders.Reason));
-        Assert.Contains("tests.order-enriched", InputRecords.Header(processed.Records[0].Message.Headers, DeadLetterHeaders.ExceptionMessage), StringComparison.Ordinal);
+        Assert.Contains("tests.order-reviewed", InputRecords.Header(processed.Records[0].Message.Headers, DeadLetterHeaders.ExceptionMessage), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_payload_that_does_not_deserialize_is_dead_lettered()
     {
-        var input = InputRecords.Envelope(new OrderPlaced("order-1", 1), "order-1");
+        var input = InputRecords.Envelope(new OrderReceived("order-1", 1), "order-1");
         var message = InputRecords.Message(input);
         message.Value = "{not json"u8.ToArray();
 
@@ -128,34 +128,35 @@ public sealed class RecordProcessorTests
         Assert.Equal("1", InputRecords.Header(processed.Records[0].Message.Headers, DeadLetterHeaders.Attempts));
     }
 
-    private RecordProcessor<OrderPlaced> Processor(int maxAttempts = 3)
+    private RecordProcessor<OrderReceived> Processor(int maxAttempts = 3)
     {
         var options = new TransactionalPipelineOptions { MaxAttempts = maxAttempts, RetryBackoff = TimeSpan.Zero };
         options.Topics.Add("orders");
         var settings = PipelineSettings.From("enricher", options);
-        var services = new ServiceCollection().AddSingleton<IPipelineHandler<OrderPlaced>>(_handler).BuildServiceProvider();
+        var services = new ServiceCollection().AddSingleton<IPipelineHandler<OrderReceived>>(_handler).BuildServiceProvider();
         var serializer = new JsonMessageSerializer();
-        return new RecordProcessor<OrderPlaced>(
+        InputTypes.Register<OrderReceived>(_registry);
+        return new RecordProcessor<OrderReceived>(
             settings,
             services.GetRequiredService<IServiceScopeFactory>(),
-            Registry,
+            _registry,
             serializer,
-            new OutputRecordFactory(Registry, serializer, settings.Source, TimeProvider.System),
+            new OutputRecordFactory(_registry, serializer, settings.Source, TimeProvider.System),
             new DeadLetterRecordFactory(settings.DeadLetterTopic, settings.GroupId, TimeProvider.System),
             TimeProvider.System,
             NullLogger.Instance);
     }
 
-    private sealed class ScriptedHandler : IPipelineHandler<OrderPlaced>
+    private sealed class ScriptedHandler : IPipelineHandler<OrderReceived>
     {
         public int FailuresBeforeSuccess { get; set; }
 
         public List<int> Attempts { get; } = [];
 
-        public ValueTask HandleAsync(OrderPlaced message, PipelineContext context, CancellationToken cancellationToken)
+        public ValueTask HandleAsync(OrderReceived message, PipelineContext context, CancellationToken cancellationToken)
         {
             Attempts.Add(context.Attempt);
-            context.Emit("enriched", new OrderEnriched(message.Key, message.Sequence, "seen"));
+            context.Emit("enriched", new OrderReviewed(message.Key, message.Sequence, "seen"));
             if (Attempts.Count <= FailuresBeforeSuccess)
             {
                 throw new InvalidOperationException("attempt failed");

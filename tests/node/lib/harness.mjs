@@ -21,6 +21,7 @@ export async function runScenario(optionSpec, scenario) {
   })
   if (!values.bootstrap) {
     fail('no bootstrap address: pass --bootstrap host:port or set KAFKA_BOOTSTRAP_SERVERS', 64)
+    return
   }
 
   const ctx = new Context(values)
@@ -41,23 +42,28 @@ export async function runScenario(optionSpec, scenario) {
 /** Formats a KafkaJS error with the fields the tests and a reader need (type, code, cause chain). */
 export function describeError(error) {
   const parts = []
-  for (let e = error; e; e = e.cause || e.originalError) {
-    parts.push(`${e.name}${e.type ? ` [${e.type}]` : ''}: ${e.message}`)
-    if (!e.cause && !e.originalError && e.stack) {
-      parts.push(e.stack)
+  for (const e of causeChain(error)) {
+    const line = `${e.name}${e.type ? ` [${e.type}]` : ''}: ${e.message}`
+    if (parts[parts.length - 1] !== line) {
+      parts.push(line)
     }
   }
-  return parts.join('\ncaused by ')
+  const innermost = causeChain(error).pop()
+  return parts.join('\ncaused by ') + (innermost?.stack ? `\n${innermost.stack}` : '')
 }
 
 /** The error's Kafka protocol type (e.g. INVALID_PRODUCER_EPOCH), looking through KafkaJS's wrappers. */
 export function errorType(error) {
-  for (let e = error; e; e = e.cause || e.originalError) {
-    if (e.type) {
-      return e.type
-    }
+  return causeChain(error).find(e => e.type)?.type ?? error?.name ?? 'UNKNOWN'
+}
+
+// KafkaJS wraps errors (originalError, cause); the chain is bounded in case a wrapper points back.
+function causeChain(error) {
+  const chain = []
+  for (let e = error; e && chain.length < 10 && !chain.includes(e); e = e.cause || e.originalError) {
+    chain.push(e)
   }
-  return error?.name ?? 'UNKNOWN'
+  return chain
 }
 
 function fail(message, exitCode) {

@@ -17,6 +17,12 @@ internal sealed class TransactionCoordinator(Cluster cluster)
     private readonly Dictionary<string, TransactionMetadata> _byTransactionalId = new(StringComparer.Ordinal);
     private readonly Dictionary<long, TransactionMetadata> _byProducerId = [];
 
+    /// <summary>
+    /// Raised under <see cref="Cluster.Sync"/> after a transactional id is created or changes state or
+    /// epoch, before the change has effects elsewhere (markers, offsets); persistence journals it.
+    /// </summary>
+    public event Action<TransactionMetadata>? Changed;
+
     /// <summary>A fresh producer id for an idempotent producer without a transactional id.</summary>
     public (long ProducerId, short Epoch) NewIdempotentProducer() => (cluster.NextProducerId(), 0);
 
@@ -27,7 +33,7 @@ internal sealed class TransactionCoordinator(Cluster cluster)
     /// InitProducerId with a transactional id: the first call gets a new producer id at epoch 0, later
     /// ones the same id at the next epoch, which fences the previous instance and aborts its open
     /// transaction. <paramref name="producerId"/>/<paramref name="epoch"/> (v3+, -1 if absent) must name
-    /// the current instance (KIP-360 epoch bump).
+    /// the current instance (KIP-360 epoch bump), unless the transactional id is unknown.
     /// </summary>
     public ErrorCode InitProducerId(string transactionalId, int timeoutMs, long producerId, short epoch, out long newProducerId, out short newEpoch)
     {
@@ -44,14 +50,12 @@ internal sealed class TransactionCoordinator(Cluster cluster)
             var now = cluster.NowMs;
             if (!_byTransactionalId.TryGetValue(transactionalId, out var txn))
             {
-                if (expected is not null)
-                {
-                    return ErrorCode.ProducerFenced;
-                }
-
+                // Also for a bump naming a producer id: the id expired (or the broker restarted without it) and
+                // the producer is recovering from INVALID_PRODUCER_ID_MAPPING, so it gets a fresh one, as in Kafka.
                 txn = new TransactionMetadata(transactionalId, cluster.NextProducerId(), timeoutMs, now);
                 _byTransactionalId[transactionalId] = txn;
                 _byProducerId[txn.ProducerId] = txn;
+                Changed?.Invoke(txn);
                 Log.ProducerInitialized(cluster.Logger, transactionalId, txn.ProducerId, txn.Epoch);
                 (newProducerId, newEpoch) = (txn.ProducerId, txn.Epoch);
                 return ErrorCode.None;
@@ -98,7 +102,7 @@ internal sealed class TransactionCoordinator(Cluster cluster)
             // Only a KIP-360 bump may be retried with the old epoch; a new instance must not let the old one back in.
             txn.Previous = expected is null ? (-1, -1) : before;
             txn.TimeoutMs = timeoutMs;
-            txn.TransitionTo(TransactionState.Empty, now);
+            Transition(txn, TransactionState.Empty, now);
             Log.ProducerInitialized(cluster.Logger, transactionalId, txn.ProducerId, txn.Epoch);
             (newProducerId, newEpoch) = (txn.ProducerId, txn.Epoch);
             return ErrorCode.None;
@@ -135,7 +139,7 @@ internal sealed class TransactionCoordinator(Cluster cluster)
                     txn!.AddPartition(topic, partition);
                 }
 
-                txn!.TransitionTo(TransactionState.Ongoing, cluster.NowMs);
+                Transition(txn!, TransactionState.Ongoing, cluster.NowMs);
             }
 
             return errors;
@@ -156,7 +160,7 @@ internal sealed class TransactionCoordinator(Cluster cluster)
             if (error == ErrorCode.None)
             {
                 txn!.AddGroup(group);
-                txn.TransitionTo(TransactionState.Ongoing, cluster.NowMs);
+                Transition(txn, TransactionState.Ongoing, cluster.NowMs);
             }
 
             return error;
@@ -219,9 +223,9 @@ internal sealed class TransactionCoordinator(Cluster cluster)
             {
                 case TransactionState.Ongoing:
                     var now = cluster.NowMs;
-                    txn.TransitionTo(commit ? TransactionState.PrepareCommit : TransactionState.PrepareAbort, now);
+                    Transition(txn, commit ? TransactionState.PrepareCommit : TransactionState.PrepareAbort, now);
                     WriteMarkers(txn, commit, now);
-                    txn.TransitionTo(commit ? TransactionState.CompleteCommit : TransactionState.CompleteAbort, now);
+                    Transition(txn, commit ? TransactionState.CompleteCommit : TransactionState.CompleteAbort, now);
                     Log.TransactionEnded(cluster.Logger, transactionalId, txn.ProducerId, txn.Epoch, commit ? "committed" : "aborted");
                     return ErrorCode.None;
                 case TransactionState.CompleteCommit:
@@ -286,12 +290,62 @@ internal sealed class TransactionCoordinator(Cluster cluster)
 
             foreach (var txn in expired ?? [])
             {
-                txn.TransitionTo(TransactionState.Dead, nowMs);
+                Transition(txn, TransactionState.Dead, nowMs);
                 _byTransactionalId.Remove(txn.TransactionalId);
                 _byProducerId.Remove(txn.ProducerId);
                 Log.TransactionalIdExpired(cluster.Logger, txn.TransactionalId);
             }
         }
+    }
+
+    /// <summary>
+    /// Re-creates a transactional id read back from the data directory, before clients connect. A
+    /// transaction the broker stopped in the middle of is ended as Apache Kafka's coordinator ends it
+    /// after reloading: one being committed is committed on <paramref name="openPartitions"/> (those
+    /// still waiting for its marker); any other is aborted there and its producer fenced, as after a
+    /// timeout. Offsets it staged were never persisted and are dropped.
+    /// </summary>
+    public void Restore(string transactionalId, long producerId, short epoch, int timeoutMs, TransactionState state, IEnumerable<(string Topic, int Partition)> openPartitions)
+    {
+        var now = cluster.NowMs;
+        var txn = new TransactionMetadata(transactionalId, producerId, timeoutMs, now, epoch);
+        _byTransactionalId[transactionalId] = txn;
+        _byProducerId[producerId] = txn;
+        if (state == TransactionState.Empty)
+        {
+            return;
+        }
+
+        // Settled outcomes are replayed as an empty transaction, so a retried EndTxn is answered as before.
+        foreach (var (topic, partition) in openPartitions)
+        {
+            txn.AddPartition(topic, partition);
+        }
+
+        Transition(txn, TransactionState.Ongoing, now);
+        if (state is TransactionState.PrepareCommit or TransactionState.CompleteCommit)
+        {
+            Transition(txn, TransactionState.PrepareCommit, now);
+            WriteMarkers(txn, commit: true, now);
+            Transition(txn, TransactionState.CompleteCommit, now);
+        }
+        else if (state == TransactionState.CompleteAbort)
+        {
+            Transition(txn, TransactionState.PrepareAbort, now);
+            WriteMarkers(txn, commit: false, now);
+            Transition(txn, TransactionState.CompleteAbort, now);
+        }
+        else
+        {
+            FenceAndAbort(txn, now);
+            Log.OpenTransactionAbortedAtRestart(cluster.Logger, transactionalId, txn.ProducerId, txn.Epoch);
+        }
+    }
+
+    private void Transition(TransactionMetadata txn, TransactionState next, long nowMs)
+    {
+        txn.TransitionTo(next, nowMs);
+        Changed?.Invoke(txn);
     }
 
     private ErrorCode CheckProducer(string transactionalId, long producerId, short epoch, out TransactionMetadata? txn)
@@ -317,11 +371,11 @@ internal sealed class TransactionCoordinator(Cluster cluster)
 
     private void FenceAndAbort(TransactionMetadata txn, long nowMs)
     {
-        txn.TransitionTo(TransactionState.PrepareEpochFence, nowMs);
+        Transition(txn, TransactionState.PrepareEpochFence, nowMs);
         txn.FenceEpoch();
-        txn.TransitionTo(TransactionState.PrepareAbort, nowMs);
+        Transition(txn, TransactionState.PrepareAbort, nowMs);
         WriteMarkers(txn, commit: false, nowMs);
-        txn.TransitionTo(TransactionState.CompleteAbort, nowMs);
+        Transition(txn, TransactionState.CompleteAbort, nowMs);
     }
 
     private void WriteMarkers(TransactionMetadata txn, bool commit, long nowMs)

@@ -13,10 +13,11 @@ internal sealed class TransactionMetadata
     private readonly HashSet<(string Topic, int Partition)> _partitions = [];
     private readonly HashSet<string> _groups = new(StringComparer.Ordinal);
 
-    public TransactionMetadata(string transactionalId, long producerId, int timeoutMs, long nowMs)
+    public TransactionMetadata(string transactionalId, long producerId, int timeoutMs, long nowMs, short epoch = 0)
     {
         TransactionalId = transactionalId;
         ProducerId = producerId;
+        Epoch = epoch;
         TimeoutMs = timeoutMs;
         LastUpdateMs = nowMs;
     }

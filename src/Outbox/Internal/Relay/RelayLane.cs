@@ -102,7 +102,21 @@ internal sealed class RelayLane(int lane, RelayContext relay)
     /// <summary>A producer that owns the lane in Kafka and whose predecessor's last batch is settled; nothing is published before both.</summary>
     private async Task<TransactionalProducer> StartProducerAsync(CancellationToken cancellationToken)
     {
-        var producer = new TransactionalProducer(_options.Kafka.CreateTransactionalProducerConfig(_transactionalId), _options.KafkaTimeout);
+        var config = _options.Kafka.CreateTransactionalProducerConfig(_transactionalId);
+
+        // A record still undelivered after KafkaTimeout fails its transaction (abort and retry) instead of
+        // holding the lane for librdkafka's default five minutes; explicit Kafka.Properties still win.
+        if (!_options.Kafka.Properties.ContainsKey("message.timeout.ms"))
+        {
+            config.MessageTimeoutMs = (int)_options.KafkaTimeout.TotalMilliseconds;
+        }
+
+        if (!_options.Kafka.Properties.ContainsKey("transaction.timeout.ms"))
+        {
+            config.TransactionTimeoutMs = (int)Math.Max(60_000, 2 * _options.KafkaTimeout.TotalMilliseconds);
+        }
+
+        var producer = new TransactionalProducer(config, _options.KafkaTimeout);
         try
         {
             await producer.InitTransactionsAsync().ConfigureAwait(false);

@@ -16,7 +16,7 @@ internal interface IPipelineConsumer : IAsyncDisposable
 
     /// <summary>
     /// Waits up to <paramref name="maxWait"/> for the first record, then takes what is already fetched, up to
-    /// <paramref name="maxRecords"/>. When partitions were revoked meanwhile, returns no records and says so.
+    /// <paramref name="maxRecords"/>. When partitions were revoked meanwhile, says so and returns only records of the new assignment.
     /// </summary>
     Task<PollResult> PollAsync(int maxRecords, TimeSpan maxWait, CancellationToken cancellationToken);
 

@@ -95,7 +95,7 @@ internal sealed class PipelineConsumer : IPipelineConsumer
         var consumer = Consumer;
         var records = new List<ConsumeResult<byte[]?, byte[]?>>();
         var deadline = DateTime.UtcNow + maxWait;
-        _revoked = false;
+        var revoked = false;
         while (records.Count < maxRecords && !cancellationToken.IsCancellationRequested)
         {
             // Wait for the first record; after it, take only what is already fetched so handling starts promptly.
@@ -106,6 +106,7 @@ internal sealed class PipelineConsumer : IPipelineConsumer
             }
 
             ConsumeResult<byte[]?, byte[]?>? result;
+            _revoked = false;
             try
             {
                 result = consumer.Consume(remaining < PollSlice ? remaining : PollSlice);
@@ -119,8 +120,11 @@ internal sealed class PipelineConsumer : IPipelineConsumer
 
             if (_revoked)
             {
-                // The callback aborted the transaction; records fetched before it belong to the old assignment.
-                return PollResult.RevokedResult;
+                // The callback aborted the transaction. Records taken before it belong to the old assignment: drop
+                // them (the new assignment starts from the committed offsets). A record this same call returned
+                // came after the revocation, from the new assignment: keep it, or it would be skipped.
+                revoked = true;
+                records.Clear();
             }
 
             if (result is null)
@@ -139,14 +143,14 @@ internal sealed class PipelineConsumer : IPipelineConsumer
             }
         }
 
-        return new PollResult(records, false);
+        return new PollResult(records, revoked);
     }
 
     private void OnRevoked(IEnumerable<TopicPartition> partitions)
     {
+        Log.Revoked(_logger, _settings.Name, string.Join(", ", partitions));
         _revoked = true;
         _onPartitionsRevoked();
-        Log.AbortedOnRevocation(_logger, _settings.Name, string.Join(", ", partitions));
     }
 
     private TopicPartitionOffset StartOffset(TopicPartition partition) =>

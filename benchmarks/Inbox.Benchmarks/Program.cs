@@ -1,0 +1,13 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Outbox.Inbox.Benchmarks;
+
+// --quick: a short job; other arguments go to BenchmarkDotNet (for example --filter '*Parallelism*').
+// Dedupe on PostgreSQL runs when POSTGRES_CONNECTION_STRING is set.
+var quick = args.Contains("--quick");
+var job = (quick ? Job.ShortRun : Job.Default).WithToolchain(InProcessEmitToolchain.Instance);
+var config = DefaultConfig.Instance.AddJob(job.AsDefault());
+BenchmarkSwitcher.FromTypes([typeof(KeyOrderedParallelismBenchmarks), typeof(DedupeOverheadBenchmarks)])
+    .Run([.. args.Where(a => a != "--quick")], config);

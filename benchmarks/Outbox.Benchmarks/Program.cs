@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Outbox.Benchmarks.RelayThroughput).Assembly).Run(args);
