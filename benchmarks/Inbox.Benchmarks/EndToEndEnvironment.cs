@@ -29,12 +29,20 @@ internal sealed class EndToEndEnvironment : IAsyncDisposable
         var broker = await EmbeddedKafkaBroker.StartAsync(new EmbeddedKafkaOptions { DefaultPartitions = 1 }).ConfigureAwait(false);
         await BenchmarkTopic.FillAsync(broker.BootstrapServers, Topic, records, keys).ConfigureAwait(false);
 
+        // BenchmarkDotNet runs the global setup once per benchmark case; a database of its own per case keeps one
+        // case's re-creation from terminating the pooled connections of another.
+        var name = $"{database}_{Guid.NewGuid():N}";
+
         // Room for MaxDegreeOfParallelism 32 transactions at once; the fixture's default pool holds 20.
-        var connectionString = new NpgsqlConnectionStringBuilder(await PostgreSqlServer.CreateDatabaseAsync(database).ConfigureAwait(false)) { MaxPoolSize = 64 }.ConnectionString;
+        var connectionString = new NpgsqlConnectionStringBuilder(await PostgreSqlServer.CreateDatabaseAsync(name).ConfigureAwait(false)) { MaxPoolSize = 64 }.ConnectionString;
         await using var db = new BenchmarkDbContext(new DbContextOptionsBuilder<BenchmarkDbContext>().UseNpgsql(connectionString).Options);
         await db.Database.EnsureCreatedAsync().ConfigureAwait(false);
         return new EndToEndEnvironment(broker, connectionString);
     }
 
-    public ValueTask DisposeAsync() => Broker.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        return Broker.DisposeAsync();
+    }
 }

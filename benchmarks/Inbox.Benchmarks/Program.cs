@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
@@ -9,6 +10,6 @@ using Outbox.Inbox.Benchmarks;
 // always use PostgreSQL: that variable, or a throwaway cluster from the server binaries (tests/Testing/Databases).
 var quick = args.Contains("--quick");
 var job = (quick ? Job.ShortRun : Job.Default).WithToolchain(InProcessEmitToolchain.Instance);
-var config = DefaultConfig.Instance.AddJob(job.AsDefault());
+var config = DefaultConfig.Instance.AddJob(job.AsDefault()).AddColumn(StatisticColumn.OperationsPerSecond);
 BenchmarkSwitcher.FromTypes([typeof(InboxThroughputBenchmarks), typeof(EndToEndParallelismBenchmarks), typeof(KeyOrderedParallelismBenchmarks), typeof(DedupeOverheadBenchmarks)])
     .Run([.. args.Where(a => a != "--quick")], config);
