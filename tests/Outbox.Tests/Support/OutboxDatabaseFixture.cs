@@ -16,9 +16,6 @@ public abstract class OutboxDatabaseFixture : IAsyncLifetime
 
     public abstract string Dialect { get; }
 
-    /// <summary>Whether two transactions can hold row locks at once (false for SQLite's single writer).</summary>
-    public virtual bool HasRowLocks => true;
-
     public abstract void Configure(DbContextOptionsBuilder builder);
 
     public async ValueTask InitializeAsync()
@@ -85,8 +82,6 @@ public abstract class OutboxDatabaseFixture : IAsyncLifetime
 public sealed class SqliteFixture : OutboxDatabaseFixture
 {
     public override string Dialect => "SQLite";
-
-    public override bool HasRowLocks => false;
 
     public override void Configure(DbContextOptionsBuilder builder) => builder.UseSqlite(ConnectionString);
 
