@@ -5,7 +5,7 @@ if (args is ["--latency", ..])
 {
     var count = args.Length > 1 && int.TryParse(args[1], out var n) ? n : 10_000;
     var run = "lat" + Guid.NewGuid().ToString("N")[..8];
-    await RelayLatency.RunAsync("SQLite", $"Data Source={Path.Combine(Path.GetTempPath(), run + ".db")};Pooling=False", count);
+    await RelayLatency.RunAsync("SQLite", $"Data Source={Path.Combine(Path.GetTempPath(), run + ".db")}", count);
     if (Environment.GetEnvironmentVariable("POSTGRES_CONNECTION_STRING") is { Length: > 0 } server)
     {
         await using var connection = new Npgsql.NpgsqlConnection(server);
