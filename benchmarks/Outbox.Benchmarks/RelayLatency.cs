@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Outbox.EmbeddedKafka;
+using Outbox.Messaging;
+
+namespace Outbox.Benchmarks;
+
+[MessageType("bench.latency-probe")]
+public sealed record LatencyProbe(long SentAt, int Sequence);
+
+/// <summary>
+/// SaveChanges→consumer latency at a steady rate: one message per SaveChanges, paced by a PeriodicTimer,
+/// the framework's relay publishing to EmbeddedKafka, a read_committed consumer on a dedicated thread
+/// recording receive time minus the Stopwatch timestamp taken just before SaveChanges (one process, one
+/// clock). Not a BenchmarkDotNet job: a steady rate and a latency distribution are what is measured.
+/// </summary>
+public static class RelayLatency
+{
+    private const int Rate = 1_000;
+    private const int TickMilliseconds = 10;
+
+    public static async Task RunAsync(string database, string connectionString, int count)
+    {
+        var run = "lat" + Guid.NewGuid().ToString("N")[..8];
+        var topic = run + ".probes";
+        await using var broker = await EmbeddedKafkaBroker.StartAsync(new EmbeddedKafkaOptions { DefaultPartitions = 3 });
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = 3, ReplicationFactor = 1 }]);
+        }
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddDbContext<BenchContext>(o =>
+        {
+            if (database == "SQLite")
+            {
+                o.UseSqlite(connectionString);
+            }
+            else
+            {
+                o.UseNpgsql(connectionString);
+            }
+        });
+        builder.Services.AddOutbox<BenchContext>(o =>
+        {
+            o.Kafka.BootstrapServers = broker.BootstrapServers;
+            o.TransactionalIdPrefix = run + "-relay-";
+            o.CheckpointTopic = run + "-checkpoints";
+            o.MapTopic<LatencyProbe>(topic);
+        });
+        using var host = builder.Build();
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var context = scope.ServiceProvider.GetRequiredService<BenchContext>();
+            await context.Database.EnsureCreatedAsync();
+            if (database == "SQLite")
+            {
+                await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            }
+        }
+
+        await host.StartAsync();
+        var latencies = new double[count];
+        var received = 0;
+        using var stop = new CancellationTokenSource();
+        var allReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Consume blocks: it gets a thread of its own, never the thread pool.
+        var consumerThread = new Thread(() =>
+        {
+            var config = new KafkaClientOptions { BootstrapServers = broker.BootstrapServers }.CreateConsumerConfig(run + "-reader");
+            config.FetchWaitMaxMs = 5;
+            using var consumer = new ConsumerBuilder<string?, byte[]>(config).Build();
+            consumer.Assign(Enumerable.Range(0, 3).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+            while (received < count && !stop.IsCancellationRequested)
+            {
+                var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                if (result is null)
+                {
+                    continue;
+                }
+
+                var now = Stopwatch.GetTimestamp();
+                var probe = JsonSerializer.Deserialize<LatencyProbe>(result.Message.Value, JsonSerializerOptions.Web)!;
+                latencies[received++] = Stopwatch.GetElapsedTime(probe.SentAt, now).TotalMilliseconds;
+            }
+
+            allReceived.TrySetResult();
+        }) { IsBackground = true, Name = "latency-consumer" };
+        consumerThread.Start();
+
+        var started = Stopwatch.StartNew();
+        var sent = 0;
+        using (var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(TickMilliseconds)))
+        {
+            while (sent < count && await timer.WaitForNextTickAsync())
+            {
+                // Catch up with the schedule when a tick came late, so the average rate stays 1,000/s.
+                var due = Math.Min(count, (int)(started.Elapsed.TotalSeconds * Rate));
+                for (; sent < due; sent++)
+                {
+                    await using var scope = host.Services.CreateAsyncScope();
+                    scope.ServiceProvider.GetRequiredService<IOutbox>().Add(new LatencyProbe(Stopwatch.GetTimestamp(), sent), "key-" + (sent % 100));
+                    await scope.ServiceProvider.GetRequiredService<BenchContext>().SaveChangesAsync();
+                }
+            }
+        }
+
+        var sendSeconds = started.Elapsed.TotalSeconds;
+        if (await Task.WhenAny(allReceived.Task, Task.Delay(TimeSpan.FromSeconds(60))) != allReceived.Task)
+        {
+            await stop.CancelAsync();
+        }
+
+        consumerThread.Join();
+        await host.StopAsync();
+        var got = latencies.AsSpan(0, received).ToArray();
+        Array.Sort(got);
+        Console.WriteLine(
+            $"{database}: {count:N0} messages at {Rate:N0}/s requested, sent in {sendSeconds:F1} s ({count / sendSeconds:N0}/s), received {received:N0}; " +
+            $"SaveChanges→consumer latency p50 {Percentile(got, 0.50):F1} ms, p90 {Percentile(got, 0.90):F1} ms, p99 {Percentile(got, 0.99):F1} ms, max {(got.Length > 0 ? got[^1] : double.NaN):F1} ms");
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+}
