@@ -141,10 +141,11 @@ public sealed class RecordProcessorTests
             services.GetRequiredService<IServiceScopeFactory>(),
             _registry,
             serializer,
-            new OutputRecordFactory(_registry, serializer, settings.Source, TimeProvider.System),
+            new OutputRecordFactory(_registry, serializer, settings.Source, TimeProvider.System, null),
             new DeadLetterRecordFactory(settings.DeadLetterTopic, settings.GroupId, TimeProvider.System),
             TimeProvider.System,
-            NullLogger.Instance);
+            NullLogger.Instance,
+            null);
     }
 
     private sealed class ScriptedHandler : IPipelineHandler<OrderReceived>
