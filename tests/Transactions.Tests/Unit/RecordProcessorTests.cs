@@ -141,11 +141,10 @@ public sealed class RecordProcessorTests
             services.GetRequiredService<IServiceScopeFactory>(),
             _registry,
             serializer,
-            new OutputRecordFactory(_registry, serializer, settings.Source, TimeProvider.System, null),
+            new OutputRecordFactory(_registry, serializer, settings.Source, TimeProvider.System),
             new DeadLetterRecordFactory(settings.DeadLetterTopic, settings.GroupId, TimeProvider.System),
             TimeProvider.System,
-            NullLogger.Instance,
-            null);
+            NullLogger.Instance);
     }
 
     private sealed class ScriptedHandler : IPipelineHandler<OrderReceived>

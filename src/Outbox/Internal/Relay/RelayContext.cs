@@ -12,4 +12,4 @@ internal sealed record RelayContext(
     RelayHooks Hooks,
     TimeProvider Time,
     ILogger Logger,
-    ClaimCheckProcessor? ClaimCheck);
+    ClaimCheckProcessor? ClaimCheck = null);

@@ -10,7 +10,7 @@ namespace Outbox.Transactions.Internal.Processing;
 /// Builds output records: the payload, a new envelope caused by the input, and its Kafka headers; with a claim
 /// check registered, payloads over its threshold go to the store before the transaction commits.
 /// </summary>
-internal sealed class OutputRecordFactory(MessageTypeRegistry registry, IMessageSerializer serializer, string source, TimeProvider time, ClaimCheckProcessor? claimCheck)
+internal sealed class OutputRecordFactory(MessageTypeRegistry registry, IMessageSerializer serializer, string source, TimeProvider time, ClaimCheckProcessor? claimCheck = null)
 {
     public OutputRecord Create(MessageEnvelope input, string topic, object message, string? key)
     {

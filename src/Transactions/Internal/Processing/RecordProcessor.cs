@@ -21,7 +21,7 @@ internal sealed class RecordProcessor<TMessage>(
     DeadLetterRecordFactory deadLetters,
     TimeProvider time,
     ILogger logger,
-    ClaimCheckProcessor? claimCheck) : IRecordProcessor
+    ClaimCheckProcessor? claimCheck = null) : IRecordProcessor
     where TMessage : class
 {
     public async ValueTask<ProcessedRecord> ProcessAsync(ConsumeResult<byte[]?, byte[]?> record, CancellationToken cancellationToken)
