@@ -7,6 +7,9 @@ namespace Outbox.Messaging;
 /// </summary>
 public static class DeadLetterHeaders
 {
+    /// <summary>The prefix every dead-letter header starts with; a requeue removes the headers that have it.</summary>
+    public const string Prefix = "dlt-";
+
     /// <summary>A short machine-readable reason, for example <c>handler-failed</c> or <c>deserialization-failed</c>.</summary>
     public const string Reason = "dlt-reason";
 
@@ -39,4 +42,7 @@ public static class DeadLetterHeaders
 
     /// <summary>When the record was dead-lettered, as an RFC 3339 timestamp (see <see cref="MessageEnvelope.FormatTime"/>).</summary>
     public const string FailedAt = "dlt-failed-at";
+
+    /// <summary>On a parked record: the event id whose failure blocks the record's key.</summary>
+    public const string BlockedBy = "dlt-blocked-by";
 }

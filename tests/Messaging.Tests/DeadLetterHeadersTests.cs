@@ -17,5 +17,9 @@ public sealed class DeadLetterHeadersTests
         Assert.Equal("dlt-consumer-group", DeadLetterHeaders.ConsumerGroup);
         Assert.Equal("dlt-attempts", DeadLetterHeaders.Attempts);
         Assert.Equal("dlt-failed-at", DeadLetterHeaders.FailedAt);
+        Assert.Equal("dlt-blocked-by", DeadLetterHeaders.BlockedBy);
+        Assert.All(
+            typeof(DeadLetterHeaders).GetFields().Select(f => (string)f.GetRawConstantValue()!),
+            name => Assert.StartsWith(DeadLetterHeaders.Prefix, name, StringComparison.Ordinal));
     }
 }

@@ -9,8 +9,6 @@ namespace Outbox.EmbeddedKafka.Network;
 /// <summary>Accepts client connections and runs each one until it closes or the broker stops.</summary>
 internal sealed class KafkaListener : IAsyncDisposable
 {
-    private const int ReceiveBufferSize = 4 * 1024 * 1024;
-
     private readonly Socket _socket;
     private readonly Cluster _cluster;
     private readonly ApiTable _apis;
@@ -26,10 +24,7 @@ internal sealed class KafkaListener : IAsyncDisposable
         var address = IPAddress.TryParse(cluster.Options.Host, out var ip)
             ? ip
             : Dns.GetHostAddresses(cluster.Options.Host).First(a => a.AddressFamily == AddressFamily.InterNetwork);
-        // A receive buffer that holds a whole produce request (librdkafka's default is 1 MB): the client
-        // writes it in one go instead of waking up for every drained chunk, and the connection reads it
-        // in one completion instead of a thread-pool hop per chunk. Accepted sockets inherit it.
-        _socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveBufferSize = ReceiveBufferSize };
+        _socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         _socket.Bind(new IPEndPoint(address, cluster.Options.Port));
         _socket.Listen(512);
         Port = ((IPEndPoint)_socket.LocalEndPoint!).Port;

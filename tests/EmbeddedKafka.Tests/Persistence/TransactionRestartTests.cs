@@ -138,6 +138,35 @@ public sealed class TransactionRestartTests
     }
 
     [Fact]
+    public async Task A_transactional_producer_carries_on_across_a_restart_between_transactions()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var data = new DataDirectory();
+        var partition = new TopicPartition("carried-on", 0);
+        var broker = await data.StartBrokerAsync();
+        var port = broker.Port;
+        using var survivor = TransactionalProducer(broker, "survivor");
+        try
+        {
+            survivor.InitTransactions(Timeout);
+            survivor.BeginTransaction();
+            await survivor.ProduceAsync(partition, new Message<string?, string> { Value = "before" }, ct);
+            survivor.CommitTransaction(Timeout);
+        }
+        finally
+        {
+            await broker.DisposeAsync();
+        }
+
+        // The restarted broker still knows the producer id and epoch: the next transaction just works.
+        await using var restarted = await data.StartBrokerAsync(o => o.Port = port);
+        survivor.BeginTransaction();
+        await survivor.ProduceAsync(partition, new Message<string?, string> { Value = "after" }, ct);
+        survivor.CommitTransaction(Timeout);
+        Assert.Equal(["before", "after"], DataDirectory.ReadAll(restarted, "carried-on", 1, IsolationLevel.ReadCommitted).Select(r => r.Message.Value));
+    }
+
+    [Fact]
     public async Task A_transaction_stopped_while_committing_is_completed_at_restart()
     {
         using var data = new DataDirectory();

@@ -59,7 +59,15 @@ internal sealed class NodeRuntime
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It exited between the deadline and the kill.
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
             var partial = await stderr.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
             throw new TimeoutException($"node {script} did not exit within {timeout}. stderr:\n{partial}");

@@ -1,3 +1,4 @@
+using Outbox.Messaging;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Outbox.EmbeddedKafka;

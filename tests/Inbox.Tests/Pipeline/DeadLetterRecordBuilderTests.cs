@@ -1,3 +1,4 @@
+using Outbox.Messaging;
 using System.Text;
 using Confluent.Kafka;
 using Outbox.Inbox.Internal.Pipeline.DeadLetter;
