@@ -86,7 +86,7 @@ public sealed class ClaimCheckEndToEndTests
         {
             await application.WaitForAsync("intact");
             var deadLetters = (await TopicReader.ReadAtLeastAsync(broker.BootstrapServers, ShopApplication.Topic + ".dlt", 2))
-                .ToDictionary(r => Encoding.UTF8.GetString(r.Message.Key!), r => TopicReader.Header(r, Inbox.DeadLetterHeaders.Reason));
+                .ToDictionary(r => Encoding.UTF8.GetString(r.Message.Key!), r => TopicReader.Header(r, DeadLetterHeaders.Reason));
             await host.StopAsync(TestContext.Current.CancellationToken);
             Assert.Equal($"The claim-checked payload {published["deleted"]:N} is missing from store 'fs' (deleted by retention, or never written).", deadLetters["deleted"]);
             Assert.Equal($"The claim-checked payload {published["tampered"]:N} does not match its reference (size or SHA-256 differs): it was altered.", deadLetters["tampered"]);
