@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Outbox.ClaimCheck;
 using Outbox.Messaging;
 using Outbox.Transactions.Diagnostics;
 using Outbox.Transactions.Internal.Kafka;
@@ -57,15 +58,17 @@ internal sealed class TransactionalPipelineHostedService<TMessage>(
         var registry = services.GetRequiredService<MessageTypeRegistry>();
         var serializer = services.GetRequiredService<IMessageSerializer>();
         InputTypes.Register<TMessage>(registry);
+        var claimCheck = services.GetService<ClaimCheckProcessor>();
         var processor = new RecordProcessor<TMessage>(
             settings,
             services.GetRequiredService<IServiceScopeFactory>(),
             registry,
             serializer,
-            new OutputRecordFactory(registry, serializer, settings.Source, time),
+            new OutputRecordFactory(registry, serializer, settings.Source, time, claimCheck),
             new DeadLetterRecordFactory(settings.DeadLetterTopic, settings.GroupId, time),
             time,
-            logger);
+            logger,
+            claimCheck);
         var producer = new TransactionalProducer(settings, logger);
         await using (producer.ConfigureAwait(false))
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Outbox.ClaimCheck;
 using Outbox.Inbox.Diagnostics;
 using Outbox.Inbox.Internal.Consuming;
 using Outbox.Inbox.Internal.Handlers;
@@ -34,6 +35,7 @@ internal sealed class InboxPipeline
     private readonly RetryBackoff _backoff;
     private readonly TimeProvider _time;
     private readonly ILogger<InboxPipeline> _logger;
+    private readonly ClaimCheckProcessor? _claimCheck;
     private readonly string _group;
     private readonly int _maxAttempts;
 
@@ -47,7 +49,8 @@ internal sealed class InboxPipeline
         RetryBackoff backoff,
         IOptions<InboxOptions> options,
         TimeProvider time,
-        ILogger<InboxPipeline> logger)
+        ILogger<InboxPipeline> logger,
+        ClaimCheckProcessor? claimCheck = null)
     {
         _decoder = decoder;
         _handlers = handlers;
@@ -58,6 +61,7 @@ internal sealed class InboxPipeline
         _backoff = backoff;
         _time = time;
         _logger = logger;
+        _claimCheck = claimCheck;
         _group = options.Value.ConsumerGroup;
         _maxAttempts = options.Value.MaxAttempts;
     }
@@ -94,7 +98,22 @@ internal sealed class InboxPipeline
             return;
         }
 
-        if (!_decoder.TryDecode(record, eventId, out var decoded, out failure))
+        ReadOnlyMemory<byte>? payload = null;
+        if (_claimCheck is not null && record.Headers.TryGetLastBytes(ClaimCheckHeaders.Reference, out var reference))
+        {
+            try
+            {
+                payload = await _claimCheck.CheckOutAsync(reference, record.Value, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ClaimCheckException e)
+            {
+                // A missing or altered blob reads the same on every attempt: dead-letter it now.
+                await DeadLetterAsync(record, eventId, DeadLetterReason.ClaimCheckFailed(e), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        if (!_decoder.TryDecode(record, eventId, out var decoded, out failure, payload))
         {
             await DeadLetterAsync(record, eventId, failure!, cancellationToken).ConfigureAwait(false);
             return;

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using Outbox.ClaimCheck;
 using Outbox.Diagnostics;
 using Outbox.Internal.Storage;
 
@@ -156,11 +157,18 @@ internal sealed class RelayLane(int lane, RelayContext relay)
         using var activity = StartActivity(batch);
         var ids = batch.Select(m => m.Id).ToArray();
 
+        // Large payloads reach the store before the transaction starts; a retried batch rewrites the same blobs.
+        var records = new Message<string?, byte[]>[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            records[i] = await RecordOfAsync(batch[i], cancellationToken).ConfigureAwait(false);
+        }
+
         producer.BeginTransaction();
         var deliveries = new Task<DeliveryResult<string?, byte[]>>[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            deliveries[i] = ProduceOne(producer, batch[i]);
+            deliveries[i] = ProduceOne(producer, batch[i].Topic, records[i]);
         }
 
         var checkpoint = producer.ProduceAsync(
@@ -217,16 +225,38 @@ internal sealed class RelayLane(int lane, RelayContext relay)
         return true;
     }
 
-    private static Task<DeliveryResult<string?, byte[]>> ProduceOne(TransactionalProducer producer, ClaimedMessage message)
+    /// <summary>
+    /// The Kafka record of a row. With a claim check registered, a payload over its threshold goes to the
+    /// store under a key derived from the event id, and the record carries the reference instead.
+    /// </summary>
+    private async ValueTask<Message<string?, byte[]>> RecordOfAsync(ClaimedMessage message, CancellationToken cancellationToken)
+    {
+        var record = new Message<string?, byte[]>
+        {
+            Key = message.MessageKey,
+            Value = message.Payload,
+            Headers = HeadersOf(message.Headers),
+        };
+        if (relay.ClaimCheck is { } claimCheck
+            && record.Headers.TryGetLastBytes(Messaging.MessageHeaders.Id, out var id)
+            && Guid.TryParse(Encoding.UTF8.GetString(id), out var eventId))
+        {
+            var checkedIn = await claimCheck.CheckInAsync(eventId, message.Payload, cancellationToken).ConfigureAwait(false);
+            if (checkedIn.ReferenceHeader is { } reference)
+            {
+                record.Value = checkedIn.Value.ToArray();
+                record.Headers.Add(ClaimCheckHeaders.Reference, reference.ToArray());
+            }
+        }
+
+        return record;
+    }
+
+    private static Task<DeliveryResult<string?, byte[]>> ProduceOne(TransactionalProducer producer, string topic, Message<string?, byte[]> record)
     {
         try
         {
-            return producer.ProduceAsync(message.Topic, new Message<string?, byte[]>
-            {
-                Key = message.MessageKey,
-                Value = message.Payload,
-                Headers = HeadersOf(message.Headers),
-            });
+            return producer.ProduceAsync(topic, record);
         }
         catch (ProduceException<string?, byte[]> e)
         {

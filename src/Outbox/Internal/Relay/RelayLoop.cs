@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Outbox.ClaimCheck;
 using Outbox.Diagnostics;
 using Outbox.Internal.Storage;
 
@@ -18,7 +19,8 @@ internal sealed class RelayLoop(
     RelaySignal signal,
     RelayHooks hooks,
     TimeProvider time,
-    ILogger<RelayLoop> logger) : BackgroundService
+    ILogger<RelayLoop> logger,
+    ClaimCheckProcessor? claimCheck = null) : BackgroundService
 {
     private readonly OutboxOptions _options = options.Value;
     private readonly Dictionary<int, (CancellationTokenSource Stop, Task Run)> _lanes = [];
@@ -33,7 +35,7 @@ internal sealed class RelayLoop(
             return;
         }
 
-        var context = new RelayContext(_options, database, signal, hooks, time, logger);
+        var context = new RelayContext(_options, database, signal, hooks, time, logger, claimCheck);
         var backoff = new RetryBackoff(_options.MaxRetryDelay);
         var heartbeat = "relay:" + Instance;
         var renewEvery = _options.LeaseDuration / 3;

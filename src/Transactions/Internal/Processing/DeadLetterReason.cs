@@ -12,6 +12,9 @@ internal static class DeadLetterReason
     /// <summary>The payload could not be deserialized into the registered class.</summary>
     public const string DeserializationFailed = "deserialization-failed";
 
+    /// <summary>The claim-checked payload cannot be resolved; the header goes on with the claim check's reason (missing, altered, bad reference).</summary>
+    public const string ClaimCheckFailed = "claim-check-failed";
+
     /// <summary>The handler threw on every attempt.</summary>
     public const string HandlerFailed = "handler-failed";
 }

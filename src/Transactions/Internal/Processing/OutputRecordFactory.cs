@@ -1,12 +1,16 @@
 using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
+using Outbox.ClaimCheck;
 using Outbox.Messaging;
 
 namespace Outbox.Transactions.Internal.Processing;
 
-/// <summary>Builds output records: the payload, a new envelope caused by the input, and its Kafka headers.</summary>
-internal sealed class OutputRecordFactory(MessageTypeRegistry registry, IMessageSerializer serializer, string source, TimeProvider time)
+/// <summary>
+/// Builds output records: the payload, a new envelope caused by the input, and its Kafka headers; with a claim
+/// check registered, payloads over its threshold go to the store before the transaction commits.
+/// </summary>
+internal sealed class OutputRecordFactory(MessageTypeRegistry registry, IMessageSerializer serializer, string source, TimeProvider time, ClaimCheckProcessor? claimCheck = null)
 {
     public OutputRecord Create(MessageEnvelope input, string topic, object message, string? key)
     {
@@ -34,5 +38,33 @@ internal sealed class OutputRecordFactory(MessageTypeRegistry registry, IMessage
             Value = envelope.Payload.ToArray(),
             Headers = envelope.ToKafkaHeaders(),
         });
+    }
+
+    /// <summary>
+    /// Moves each large output payload to the store under a key derived from its event id (a retried
+    /// transaction rewrites the same blob) and puts the reference in the record.
+    /// </summary>
+    public async ValueTask CheckInAsync(IReadOnlyList<OutputRecord> records, CancellationToken cancellationToken)
+    {
+        if (claimCheck is null)
+        {
+            return;
+        }
+
+        foreach (var record in records)
+        {
+            var message = record.Message;
+            if (message.Value is not { } payload || !Guid.TryParse(Encoding.UTF8.GetString(message.Headers.GetLastBytes(MessageHeaders.Id)), out var eventId))
+            {
+                continue;
+            }
+
+            var checkedIn = await claimCheck.CheckInAsync(eventId, payload, cancellationToken).ConfigureAwait(false);
+            if (checkedIn.ReferenceHeader is { } reference)
+            {
+                message.Value = checkedIn.Value.ToArray();
+                message.Headers.Add(ClaimCheckHeaders.Reference, reference.ToArray());
+            }
+        }
     }
 }

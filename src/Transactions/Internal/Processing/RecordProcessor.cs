@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Outbox.ClaimCheck;
 using Outbox.Messaging;
 using Outbox.Transactions.Diagnostics;
 
@@ -19,12 +20,26 @@ internal sealed class RecordProcessor<TMessage>(
     OutputRecordFactory outputs,
     DeadLetterRecordFactory deadLetters,
     TimeProvider time,
-    ILogger logger) : IRecordProcessor
+    ILogger logger,
+    ClaimCheckProcessor? claimCheck = null) : IRecordProcessor
     where TMessage : class
 {
     public async ValueTask<ProcessedRecord> ProcessAsync(ConsumeResult<byte[]?, byte[]?> record, CancellationToken cancellationToken)
     {
-        var value = record.Message.Value ?? [];
+        ReadOnlyMemory<byte> value = record.Message.Value ?? [];
+        if (claimCheck is not null && record.Message.Headers is { } marked && marked.TryGetLastBytes(ClaimCheckHeaders.Reference, out var reference))
+        {
+            try
+            {
+                value = await claimCheck.CheckOutAsync(reference, value, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ClaimCheckException exception)
+            {
+                // A missing or altered blob reads the same on every attempt: dead-letter it now.
+                return DeadLetter(record, DeadLetterReason.ClaimCheckFailed + ": " + exception.Message, 1, exception);
+            }
+        }
+
         if (record.Message.Headers is not { } headers || !MessageEnvelope.TryRead(headers, value, out var envelope))
         {
             return DeadLetter(record, DeadLetterReason.InvalidEnvelope, 1, null);
@@ -39,7 +54,7 @@ internal sealed class RecordProcessor<TMessage>(
         TMessage message;
         try
         {
-            message = (TMessage)serializer.Deserialize(value, type);
+            message = (TMessage)serializer.Deserialize(value.Span, type);
         }
 #pragma warning disable CA1031 // Whatever the serializer throws, the record is unreadable: dead-letter it.
         catch (Exception exception)
@@ -61,8 +76,6 @@ internal sealed class RecordProcessor<TMessage>(
                     var handler = scope.ServiceProvider.GetRequiredService<IPipelineHandler<TMessage>>();
                     await handler.HandleAsync(message, context, cancellationToken).ConfigureAwait(false);
                 }
-
-                return new ProcessedRecord(context.Emitted, false);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
@@ -72,7 +85,13 @@ internal sealed class RecordProcessor<TMessage>(
                 {
                     await Task.Delay(settings.RetryBackoff, time, cancellationToken).ConfigureAwait(false);
                 }
+
+                continue;
             }
+
+            // Outside the handler's try: a store that cannot be written fails the batch, which is retried, not the record.
+            await outputs.CheckInAsync(context.Emitted, cancellationToken).ConfigureAwait(false);
+            return new ProcessedRecord(context.Emitted, false);
         }
 
         activity?.SetStatus(ActivityStatusCode.Error, lastFailure?.Message);

@@ -12,6 +12,9 @@ internal sealed record DeadLetterReason(string Description, Exception? Exception
     public static DeadLetterReason DeserializationFailed(string typeName, Exception exception) =>
         new($"payload could not be deserialized as '{typeName}'", exception);
 
+    /// <summary>The claim-checked payload cannot be resolved; the exception's message says why (missing, altered, bad reference).</summary>
+    public static DeadLetterReason ClaimCheckFailed(Exception exception) => new(exception.Message, exception);
+
     public static DeadLetterReason HandlerFailed(Exception exception, int attempts) =>
         new($"handler failed after {attempts} attempt{(attempts == 1 ? "" : "s")}", exception, attempts);
 

@@ -47,7 +47,8 @@ internal sealed class RecordDecoder
         return false;
     }
 
-    public bool TryDecode(ConsumedRecord record, Guid eventId, out DecodedRecord? decoded, out DeadLetterReason? failure)
+    /// <summary>Deserializes <paramref name="payload"/> (a claim-checked record's resolved payload) or, when null, the record's value.</summary>
+    public bool TryDecode(ConsumedRecord record, Guid eventId, out DecodedRecord? decoded, out DeadLetterReason? failure, ReadOnlyMemory<byte>? payload = null)
     {
         decoded = null;
         failure = null;
@@ -66,7 +67,7 @@ internal sealed class RecordDecoder
         object message;
         try
         {
-            message = _serializer.Deserialize(record.Value ?? [], type);
+            message = _serializer.Deserialize(payload is { } resolved ? resolved.Span : record.Value, type);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
