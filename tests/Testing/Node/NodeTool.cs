@@ -18,19 +18,26 @@ public static class NodeTool
     /// <summary>The path of an npm package binary under <paramref name="packageDirectory"/> (relative to the repository root), or a skip.</summary>
     public static string RequireBinary(string packageDirectory, string binary)
     {
-        var path = Path.Combine(RepositoryRoot, packageDirectory, "node_modules", ".bin", binary);
-        if (FindOnPath("node") is null)
+        if (MissingBinary(packageDirectory, binary) is { } reason)
         {
-            Unavailable("node is not on PATH: install Node.js 20+ to run this test.");
+            SkipOrFail(reason);
         }
 
-        if (!File.Exists(path))
-        {
-            Unavailable($"{binary} is not installed: run `npm ci` in {packageDirectory} (scripts/test.sh does).");
-        }
-
-        return path;
+        return BinaryPath(packageDirectory, binary);
     }
+
+    /// <summary>
+    /// Why an npm package binary cannot run here, or null when it can. Class fixtures use this instead of
+    /// <see cref="RequireBinary"/>: a skip thrown while a fixture starts counts as a failure, so they keep the
+    /// reason and let each test call <see cref="SkipOrFail"/>.
+    /// </summary>
+    public static string? MissingBinary(string packageDirectory, string binary) =>
+        FindOnPath("node") is null ? "node is not on PATH: install Node.js 20+ to run this test."
+        : !File.Exists(BinaryPath(packageDirectory, binary)) ? $"{binary} is not installed: run `npm ci` in {packageDirectory} (scripts/test.sh does)."
+        : null;
+
+    public static string BinaryPath(string packageDirectory, string binary) =>
+        Path.Combine(RepositoryRoot, packageDirectory, "node_modules", ".bin", binary);
 
     /// <summary>
     /// The node executable, when it is on PATH and the npm package <paramref name="package"/> is installed under
@@ -41,12 +48,12 @@ public static class NodeTool
         var node = FindOnPath("node");
         if (node is null)
         {
-            Unavailable("node is not on PATH: install Node.js 20+ to run this test.");
+            SkipOrFail("node is not on PATH: install Node.js 20+ to run this test.");
         }
 
         if (!File.Exists(Path.Combine(RepositoryRoot, packageDirectory, "node_modules", package, "package.json")))
         {
-            Unavailable($"{package} is not installed: run `npm ci` in {packageDirectory} (scripts/test.sh does).");
+            SkipOrFail($"{package} is not installed: run `npm ci` in {packageDirectory} (scripts/test.sh does).");
         }
 
         return node;
@@ -125,7 +132,8 @@ public static class NodeTool
     }
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private static void Unavailable(string reason)
+    /// <summary>Skips the running test for <paramref name="reason"/>, or fails it where OUTBOX_REQUIRE names node.</summary>
+    public static void SkipOrFail(string reason)
     {
         var required = Environment.GetEnvironmentVariable("OUTBOX_REQUIRE") ?? "";
         if (required.Split(',', StringSplitOptions.TrimEntries).Contains("node", StringComparer.OrdinalIgnoreCase))
