@@ -43,6 +43,21 @@ internal sealed class PipelineKafka(string bootstrapServers, string groupId)
         Flush(producer);
     }
 
+    /// <summary>Creates inputs without producing them, for tests that release them in stages with <see cref="Produce"/>.</summary>
+    public List<Message<byte[], byte[]>> PrepareInputs(int count, int keys) => CreateInputs(count, keys, null);
+
+    /// <summary>Produces the prepared inputs from index <paramref name="from"/> up to, not including, <paramref name="to"/>.</summary>
+    public void Produce(List<Message<byte[], byte[]>> inputs, int from, int to)
+    {
+        using var producer = CreateInputProducer();
+        for (var i = from; i < to; i++)
+        {
+            producer.Produce(EnrichmentPipeline.InputTopic, inputs[i]);
+        }
+
+        Flush(producer);
+    }
+
     /// <summary>Produces the inputs at a steady pace, <paramref name="perTick"/> every <paramref name="tick"/>, until all are written.</summary>
     public async Task ProduceInputsSteadilyAsync(int count, int keys, int perTick, TimeSpan tick, CancellationToken cancellationToken)
     {
