@@ -3,7 +3,7 @@
 #  - PostgreSQL: uses POSTGRES_CONNECTION_STRING when set; otherwise starts a throwaway cluster
 #    (initdb into a temp dir, pg_ctl on a free port) when the server binaries exist, and stops it after.
 #  - Node: installs the npm packages the tests drive (KafkaJS in tests/node, Azurite and s3rver in
-#    tests/blob-servers) unless already installed.
+#    tests/blob-servers) when missing or older than their lock files.
 #  - Then `dotnet test` on the solution. Extra arguments go to dotnet test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,7 +36,8 @@ fi
 
 if command -v npm >/dev/null 2>&1; then
   for dir in tests/node tests/blob-servers; do
-    if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules" ]; then
+    # npm records what it installed in node_modules/.package-lock.json: reinstall when the lock file is newer.
+    if [ -f "$dir/package.json" ] && { [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; }; then
       echo "test.sh: npm ci in $dir" >&2
       (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
     fi
