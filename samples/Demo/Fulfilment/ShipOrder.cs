@@ -15,7 +15,8 @@ public sealed class ShipOrder(ShopContext shop) : IMessageHandler<OrderPlaced>
     {
         var customer = await shop.Customers.SingleAsync(c => c.Id == message.Customer, cancellationToken);
 
-        // Retrying cannot help here: after MaxAttempts the event is dead-lettered and its order's later events wait.
+        // Retries cannot help until someone adds the address: after MaxAttempts the event is dead-lettered, and the
+        // order's later events wait for an operator to requeue or abandon it.
         var address = customer.ShippingAddress
             ?? throw new InvalidOperationException($"Customer '{customer.Id}' has no shipping address.");
         shop.Shipments.Add(new Shipment { OrderId = message.OrderId, ShipTo = $"{customer.Name}, {address}" });
