@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Outbox.ClaimCheck;
-using Outbox.Messaging;
 using Outbox.Samples.Demo.Kafka;
 using Outbox.Samples.Demo.Messages;
 using Outbox.Samples.Demo.Shop;
@@ -15,9 +15,10 @@ public static class ClaimCheckStep
     public static async Task RunAsync(DemoEnvironment demo, CancellationToken cancellationToken)
     {
         Console.WriteLine();
-        Console.WriteLine("5. Claim check: a payload over 256 KiB goes to the store; only a reference travels on the topic");
+        var threshold = demo.Services.GetRequiredService<IOptions<ClaimCheckOptions>>().Value.ThresholdBytes;
+        Console.WriteLine($"5. Claim check: a payload over {threshold / 1024} KiB goes to the store; only a reference travels on the topic");
         var invoice = new InvoiceIssued("order-1001", RandomNumberGenerator.GetBytes(1024 * 1024));
-        var payloadBytes = new JsonMessageSerializer().Serialize(invoice, typeof(InvoiceIssued)).Length;
+        var payloadBytes = demo.Services.GetRequiredService<IOptions<OutboxOptions>>().Value.Serializer.Serialize(invoice, typeof(InvoiceIssued)).Length;
         await Checkout.IssueInvoiceAsync(demo.Services, invoice, cancellationToken);
         Console.WriteLine($"   shop: issued the invoice of order-1001, a {invoice.Pdf.Length:N0}-byte PDF ({payloadBytes:N0}-byte JSON payload)");
 
