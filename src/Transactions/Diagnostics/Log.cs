@@ -54,6 +54,9 @@ internal static partial class Log
     [LoggerMessage(5031, LogLevel.Error, "Pipeline {Pipeline} dead-lettered {TopicPartitionOffset} to {DeadLetterTopic}: {Reason}")]
     public static partial void DeadLettered(ILogger logger, string pipeline, TopicPartitionOffset topicPartitionOffset, string deadLetterTopic, string reason);
 
+    [LoggerMessage(5032, LogLevel.Debug, "Pipeline {Pipeline}: the database effects of {TopicPartitionOffset} (event {EventId}) were committed by an earlier attempt; producing its outputs only")]
+    public static partial void DatabaseEffectsAlreadyCommitted(ILogger logger, string pipeline, TopicPartitionOffset topicPartitionOffset, Guid eventId);
+
     [LoggerMessage(5040, LogLevel.Debug, "librdkafka {Client}: {Facility} {Message}")]
     public static partial void Client(ILogger logger, string client, string facility, string message);
 }

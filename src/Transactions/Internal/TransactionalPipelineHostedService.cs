@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Outbox.ClaimCheck;
 using Outbox.Messaging;
 using Outbox.Transactions.Diagnostics;
+using Outbox.Transactions.Internal.Database;
 using Outbox.Transactions.Internal.Kafka;
 using Outbox.Transactions.Internal.Processing;
 
@@ -22,6 +23,19 @@ internal sealed class TransactionalPipelineHostedService<TMessage>(
     where TMessage : class
 {
     private static readonly TimeSpan MaxRestartDelay = TimeSpan.FromSeconds(30);
+
+    private readonly PipelineDatabase? _database = services.GetKeyedService<PipelineDatabase>(name);
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // A DbContext the pipeline cannot use fails the host's start, not every record.
+        if (_database is not null)
+        {
+            PipelineDatabaseCheck.Verify(name, _database, services);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -59,9 +73,13 @@ internal sealed class TransactionalPipelineHostedService<TMessage>(
         var serializer = services.GetRequiredService<IMessageSerializer>();
         InputTypes.Register<TMessage>(registry);
         var claimCheck = services.GetService<ClaimCheckProcessor>();
+        var scopes = services.GetRequiredService<IServiceScopeFactory>();
+        IHandlerAttempt<TMessage> attempt = _database is null
+            ? new ScopedHandlerAttempt<TMessage>(scopes)
+            : new DatabaseHandlerAttempt<TMessage>(settings, _database, scopes, time, logger);
         var processor = new RecordProcessor<TMessage>(
             settings,
-            services.GetRequiredService<IServiceScopeFactory>(),
+            attempt,
             registry,
             serializer,
             new OutputRecordFactory(registry, serializer, settings.Source, time, claimCheck),
