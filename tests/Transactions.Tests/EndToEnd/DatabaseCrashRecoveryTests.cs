@@ -59,6 +59,10 @@ public sealed class DatabaseCrashRecoveryTests
         }
 
         Assert.Equal(Kills, kills);
+
+        // Each kill lands while a batch is open: its records' database transactions committed, its Kafka one not.
+        var replays = log.ToString().Split('\n').Count(line => line.Contains("were committed by an earlier attempt", StringComparison.Ordinal));
+        Assert.True(replays > 0, $"No kill landed between a database commit and its Kafka commit.{Environment.NewLine}{log}");
         kafka.AssertExactlyOnceInKeyOrder();
         await database.AssertEffectsExactlyOnceAsync(kafka, kafka.GroupId);
     }
