@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Outbox.Transactions.Internal.Database;
 
 namespace Outbox.Transactions;
@@ -26,12 +28,14 @@ public sealed class TransactionalPipelineBuilder
     /// together, before the Kafka transaction that carries the outputs and the offsets. When the Kafka transaction
     /// then aborts, the redelivered input finds its row: the handler runs again with
     /// <see cref="PipelineContext.DatabaseEffectsCommitted"/> set, its outputs are produced and its database changes
-    /// rolled back. The model must include the inbox tables (<c>modelBuilder.AddInboxTables()</c>).
+    /// rolled back. The model must include the inbox tables (<c>modelBuilder.AddInboxTables()</c>); rows older than
+    /// <see cref="PipelineDatabaseOptions.ProcessedEventRetention"/> are deleted while the pipeline runs.
     /// </summary>
     /// <typeparam name="TDbContext">The application's DbContext, registered as a scoped service.</typeparam>
+    /// <param name="configure">Sets the retention of the inbox rows; they are validated at start-up.</param>
     /// <returns>This builder, for chaining.</returns>
     /// <exception cref="InvalidOperationException">The pipeline already has a database.</exception>
-    public TransactionalPipelineBuilder WithDatabase<TDbContext>()
+    public TransactionalPipelineBuilder WithDatabase<TDbContext>(Action<PipelineDatabaseOptions>? configure = null)
         where TDbContext : DbContext
     {
         if (Services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, Name) && d.ServiceType == typeof(PipelineDatabase)))
@@ -40,6 +44,8 @@ public sealed class TransactionalPipelineBuilder
         }
 
         Services.AddKeyedSingleton(Name, new PipelineDatabase(typeof(TDbContext)));
+        Services.AddOptions<PipelineDatabaseOptions>(Name).Configure(options => configure?.Invoke(options)).ValidateOnStart();
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PipelineDatabaseOptions>, PipelineDatabaseOptionsValidator>());
         return this;
     }
 }

@@ -86,7 +86,7 @@ public sealed class DatabaseHandlerAttemptTests : IAsyncLifetime
     {
         var builder = new ServiceCollection().AddTransactionalPipeline<OrderPlaced, EnrichOrders>("twice", o => o.Topics.Add("orders")).WithDatabase<EnrichmentDbContext>();
 
-        var error = Assert.Throws<InvalidOperationException>(builder.WithDatabase<EnrichmentDbContext>);
+        var error = Assert.Throws<InvalidOperationException>(() => builder.WithDatabase<EnrichmentDbContext>());
 
         Assert.Contains("'twice'", error.Message, StringComparison.Ordinal);
     }
