@@ -90,7 +90,7 @@ public class PipelineOverheadBenchmarks
         await using var services = new ServiceCollection().AddScoped<IPipelineHandler<PaymentReceived>, BookPayments>().BuildServiceProvider();
         var processor = new RecordProcessor<PaymentReceived>(
             settings,
-            services.GetRequiredService<IServiceScopeFactory>(),
+            new ScopedHandlerAttempt<PaymentReceived>(services.GetRequiredService<IServiceScopeFactory>()),
             registry,
             serializer,
             new OutputRecordFactory(registry, serializer, settings.Source, TimeProvider.System),
