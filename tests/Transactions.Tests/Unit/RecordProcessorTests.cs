@@ -138,7 +138,7 @@ public sealed class RecordProcessorTests
         InputTypes.Register<OrderReceived>(_registry);
         return new RecordProcessor<OrderReceived>(
             settings,
-            services.GetRequiredService<IServiceScopeFactory>(),
+            new ScopedHandlerAttempt<OrderReceived>(services.GetRequiredService<IServiceScopeFactory>()),
             _registry,
             serializer,
             new OutputRecordFactory(_registry, serializer, settings.Source, TimeProvider.System),

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Confluent.Kafka;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Outbox.ClaimCheck;
 using Outbox.Messaging;
@@ -9,12 +8,13 @@ using Outbox.Transactions.Diagnostics;
 namespace Outbox.Transactions.Internal.Processing;
 
 /// <summary>
-/// Reads the envelope, resolves and deserializes the message, and calls the handler in its own DI scope, up to
-/// <see cref="PipelineSettings.MaxAttempts"/> times. A record that cannot be read or keeps failing becomes a dead letter.
+/// Reads the envelope, resolves and deserializes the message, and runs a handler attempt (its own DI scope and, with a
+/// database, its own database transaction), up to <see cref="PipelineSettings.MaxAttempts"/> times. A record that
+/// cannot be read or keeps failing becomes a dead letter.
 /// </summary>
 internal sealed class RecordProcessor<TMessage>(
     PipelineSettings settings,
-    IServiceScopeFactory scopes,
+    IHandlerAttempt<TMessage> handlerAttempt,
     MessageTypeRegistry registry,
     IMessageSerializer serializer,
     OutputRecordFactory outputs,
@@ -70,12 +70,7 @@ internal sealed class RecordProcessor<TMessage>(
             var context = new PipelineContext(envelope, record.TopicPartitionOffset, attempt, outputs);
             try
             {
-                var scope = scopes.CreateAsyncScope();
-                await using (scope.ConfigureAwait(false))
-                {
-                    var handler = scope.ServiceProvider.GetRequiredService<IPipelineHandler<TMessage>>();
-                    await handler.HandleAsync(message, context, cancellationToken).ConfigureAwait(false);
-                }
+                await handlerAttempt.RunAsync(message, context, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
