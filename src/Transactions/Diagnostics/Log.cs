@@ -54,6 +54,9 @@ internal static partial class Log
     [LoggerMessage(5032, LogLevel.Debug, "Pipeline {Pipeline}: the database effects of {TopicPartitionOffset} (event {EventId}) were committed by an earlier attempt; producing its outputs only")]
     public static partial void DatabaseEffectsAlreadyCommitted(ILogger logger, string pipeline, TopicPartitionOffset topicPartitionOffset, Guid eventId);
 
+    [LoggerMessage(5035, LogLevel.Debug, "Pipeline {Pipeline}: {TopicPartitionOffset} is a redelivery for consumer group {Recipient}; skipped")]
+    public static partial void RedeliveryForAnotherGroup(ILogger logger, string pipeline, TopicPartitionOffset topicPartitionOffset, string recipient);
+
     [LoggerMessage(5033, LogLevel.Information, "Pipeline {Pipeline} deleted {Deleted} inbox rows processed before {Cutoff:O}")]
     public static partial void RetentionDeleted(ILogger logger, string pipeline, int deleted, DateTime cutoff);
 

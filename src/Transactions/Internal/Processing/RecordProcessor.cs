@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Outbox.ClaimCheck;
@@ -26,6 +27,14 @@ internal sealed class RecordProcessor<TMessage>(
 {
     public async ValueTask<ProcessedRecord> ProcessAsync(ConsumeResult<byte[]?, byte[]?> record, CancellationToken cancellationToken)
     {
+        if (record.Message.Headers is { } addressed && addressed.TryGetLastBytes(MessageHeaders.RedeliveredTo, out var recipient)
+            && Encoding.UTF8.GetString(recipient) is var group && group != settings.GroupId)
+        {
+            // An operator requeued (or an inbox released) a copy for another consumer group: this pipeline saw the original.
+            Log.RedeliveryForAnotherGroup(logger, settings.Name, record.TopicPartitionOffset, group);
+            return new ProcessedRecord([], false);
+        }
+
         ReadOnlyMemory<byte> value = record.Message.Value ?? [];
         if (claimCheck is not null && record.Message.Headers is { } marked && marked.TryGetLastBytes(ClaimCheckHeaders.Reference, out var reference))
         {
