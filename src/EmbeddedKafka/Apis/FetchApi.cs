@@ -100,7 +100,7 @@ internal sealed class FetchApi(Cluster cluster) : KafkaApi<FetchRequest, FetchRe
                     var at = 0;
                     foreach (var batch in batches)
                     {
-                        batch.Data.CopyTo(records, at);
+                        batch.Data.Span.CopyTo(records.AsSpan(at));
                         at += batch.Size;
                     }
 

@@ -1,10 +1,11 @@
+using Outbox.EmbeddedKafka.Network;
 using Outbox.EmbeddedKafka.Protocol;
 using Outbox.EmbeddedKafka.State;
 
 namespace Outbox.EmbeddedKafka.Apis;
 
 /// <summary>What a handler knows about the request beyond its body.</summary>
-internal sealed class RequestContext(Cluster cluster, ApiKey apiKey, short version, int correlationId, string? clientId, string clientHost, long connectionId)
+internal sealed class RequestContext(Cluster cluster, ApiKey apiKey, short version, int correlationId, string? clientId, string clientHost, long connectionId, RequestFrame? frame = null)
 {
     public Cluster Cluster { get; } = cluster;
 
@@ -19,4 +20,7 @@ internal sealed class RequestContext(Cluster cluster, ApiKey apiKey, short versi
     public string ClientHost { get; } = clientHost;
 
     public long ConnectionId { get; } = connectionId;
+
+    /// <summary>The frame the request arrived in, so a stored batch can keep its bytes instead of a copy.</summary>
+    public RequestFrame? Frame { get; } = frame;
 }

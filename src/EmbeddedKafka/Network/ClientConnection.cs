@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -12,7 +11,7 @@ namespace Outbox.EmbeddedKafka.Network;
 /// One client connection. Requests are handled one at a time, so responses leave in request order,
 /// as Apache Kafka does; a malformed frame or an unknown API closes the connection.
 /// </summary>
-internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, ApiTable apis) : IDisposable
+internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, ApiTable apis, FramePool frames) : IDisposable
 {
     private readonly NetworkStream _stream = new(socket, ownsSocket: true);
     private readonly string _clientHost = (socket.RemoteEndPoint as System.Net.IPEndPoint)?.Address.ToString() ?? "unknown";
@@ -57,18 +56,18 @@ internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, 
                     return;
                 }
 
-                var frame = ArrayPool<byte>.Shared.Rent(size);
+                var frame = RequestFrame.Rent(frames, size);
                 try
                 {
-                    if (!await ReadExactlyAsync(frame.AsMemory(0, size), cancellationToken).ConfigureAwait(false)
-                        || !await HandleAsync(frame.AsMemory(0, size), cancellationToken).ConfigureAwait(false))
+                    if (!await ReadExactlyAsync(frame.Memory, cancellationToken).ConfigureAwait(false)
+                        || !await HandleAsync(frame, cancellationToken).ConfigureAwait(false))
                     {
                         return;
                     }
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(frame);
+                    frame.Release();
                 }
             }
         }
@@ -83,8 +82,9 @@ internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, 
     }
 
     /// <summary>Handles one frame; false closes the connection.</summary>
-    private async Task<bool> HandleAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    private async Task<bool> HandleAsync(RequestFrame request, CancellationToken cancellationToken)
     {
+        ReadOnlyMemory<byte> frame = request.Memory;
         var apiKey = BinaryPrimitives.ReadInt16BigEndian(frame.Span);
         var version = BinaryPrimitives.ReadInt16BigEndian(frame.Span[2..]);
         var correlationId = BinaryPrimitives.ReadInt32BigEndian(frame.Span[4..]);
@@ -115,7 +115,7 @@ internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, 
         try
         {
             (clientId, body) = ReadHeader(frame, api.FlexibleRequestHeader(version));
-            var context = new RequestContext(cluster, api.Key, version, correlationId, clientId, _clientHost, Id);
+            var context = new RequestContext(cluster, api.Key, version, correlationId, clientId, _clientHost, Id, request);
             response = await api.HandleAsync(context, body, cancellationToken).ConfigureAwait(false);
         }
         catch (KafkaProtocolException e)
