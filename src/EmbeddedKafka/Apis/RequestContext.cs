@@ -23,4 +23,33 @@ internal sealed class RequestContext(Cluster cluster, ApiKey apiKey, short versi
 
     /// <summary>The frame the request arrived in, so a stored batch can keep its bytes instead of a copy.</summary>
     public RequestFrame? Frame { get; } = frame;
+
+    private List<RequestFrame>? _held;
+
+    /// <summary>
+    /// Keeps a frame whose bytes the response refers to (a stored batch returned by Fetch) until the
+    /// response is written, even if retention drops the batch meanwhile. Called under Cluster.Sync,
+    /// while the batch still holds the frame.
+    /// </summary>
+    public void HoldUntilSent(RequestFrame held)
+    {
+        held.AddReference();
+        (_held ??= []).Add(held);
+    }
+
+    /// <summary>Releases what <see cref="HoldUntilSent"/> kept; the connection calls it once the response is written or abandoned.</summary>
+    public void ReleaseHeld()
+    {
+        if (_held is null)
+        {
+            return;
+        }
+
+        foreach (var held in _held)
+        {
+            held.Release();
+        }
+
+        _held = null;
+    }
 }

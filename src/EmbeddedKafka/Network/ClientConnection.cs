@@ -110,28 +110,34 @@ internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, 
         }
 
         IKafkaMessage? response;
-        string? clientId;
-        ReadOnlyMemory<byte> body;
+        RequestContext? context = null;
         try
         {
-            (clientId, body) = ReadHeader(frame, api.FlexibleRequestHeader(version));
-            var context = new RequestContext(cluster, api.Key, version, correlationId, clientId, _clientHost, Id, request);
-            response = await api.HandleAsync(context, body, cancellationToken).ConfigureAwait(false);
-        }
-        catch (KafkaProtocolException e)
-        {
-            Log.MalformedRequest(cluster.Logger, Id, api.Key, version, e.Message);
-            return false;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            Log.HandlerFailed(cluster.Logger, e, Id, api.Key, version);
-            return false;
-        }
+            try
+            {
+                var (clientId, body) = ReadHeader(frame, api.FlexibleRequestHeader(version));
+                context = new RequestContext(cluster, api.Key, version, correlationId, clientId, _clientHost, Id, request);
+                response = await api.HandleAsync(context, body, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KafkaProtocolException e)
+            {
+                Log.MalformedRequest(cluster.Logger, Id, api.Key, version, e.Message);
+                return false;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.HandlerFailed(cluster.Logger, e, Id, api.Key, version);
+                return false;
+            }
 
-        if (response is not null)
+            if (response is not null)
+            {
+                await SendAsync(correlationId, api.FlexibleResponseHeader(version), response, version, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
         {
-            await SendAsync(correlationId, api.FlexibleResponseHeader(version), response, version, cancellationToken).ConfigureAwait(false);
+            context?.ReleaseHeld();
         }
 
         return true;

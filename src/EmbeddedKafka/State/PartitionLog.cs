@@ -220,7 +220,7 @@ internal sealed class PartitionLog
         var drop = 0;
         while (drop < _batches.Count && _batches[drop].LastOffset < offset)
         {
-            // Fetch copies what it returns under Cluster.Sync, so nothing reads the batch after this.
+            // A fetch response still being written holds a reference of its own (RequestContext.HoldUntilSent).
             _bytes -= _batches[drop].Size;
             _batches[drop].Frame?.Release();
             drop++;

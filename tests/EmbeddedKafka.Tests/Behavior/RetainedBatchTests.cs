@@ -1,6 +1,11 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging.Abstractions;
+using Outbox.EmbeddedKafka.Apis;
+using Outbox.EmbeddedKafka.Network;
 using Outbox.EmbeddedKafka.Protocol;
+using Outbox.EmbeddedKafka.State;
 using Outbox.EmbeddedKafka.Tests.Admin;
 using Outbox.EmbeddedKafka.Tests.Support;
 using Xunit;
@@ -59,6 +64,31 @@ public sealed class RetainedBatchTests
             Assert.Equal(offset.ToString(System.Globalization.CultureInfo.InvariantCulture), result.Message.Key);
             Assert.Equal(ValueOf((int)offset), result.Message.Value);
         }
+    }
+
+    [Fact]
+    public void A_frame_goes_back_to_the_pool_only_after_the_log_the_connection_and_a_fetch_response_released_it()
+    {
+        var cluster = new Cluster(new EmbeddedKafkaOptions(), TimeProvider.System, NullLogger.Instance);
+        var pool = new FramePool();
+        var log = new PartitionLog("large", 0);
+        var batch = TestRecordBatch.Single(new byte[5000], cluster.NowMs);
+        var frame = RequestFrame.Rent(pool, batch.Length);
+        batch.CopyTo(frame.Memory);
+        Assert.True(MemoryMarshal.TryGetArray<byte>(frame.Memory, out var buffer));
+        log.Append(frame.Memory, RecordBatchHeader.Read(batch), frame);
+        var fetch = new RequestContext(cluster, ApiKey.Fetch, 11, 1, "reader", "127.0.0.1", 1);
+        fetch.HoldUntilSent(log.Batches.Single().Frame!);
+
+        frame.Release();            // the producing connection is done with the request
+        log.DeleteBefore(1);        // retention drops the batch
+        Assert.Empty(log.Batches);
+        Assert.NotSame(buffer.Array, pool.Rent(batch.Length));
+        Assert.Equal(batch[RecordBatchHeader.Size..], frame.Memory.Span[RecordBatchHeader.Size..].ToArray());
+
+        fetch.ReleaseHeld();        // the fetch response is written
+        Assert.Throws<ObjectDisposedException>(() => frame.Memory);
+        Assert.Same(buffer.Array, pool.Rent(batch.Length));
     }
 
     private static async Task ProduceAsync(IProducer<string, byte[]> producer, int from, int count)
