@@ -1,111 +1,107 @@
-// The outbox end to end on embedded defaults: an in-process Kafka broker and a SQLite file.
-// Places a few orders; each order and its OrderPlaced event are saved in one transaction, the relay
-// publishes the events exactly once, and a consumer prints what arrives, headers included.
-using System.Text;
+// Every capability on embedded defaults: an in-process Kafka broker, a SQLite file and a claim-check directory,
+// nothing to install or start. A shop saves orders with their events (outbox); fulfilment consumes them (inbox,
+// dead letters); billing turns payments into receipts (transactional pipeline); invoices too big for a Kafka
+// record travel by claim check. Each step of the walkthrough prints what it shows.
 using Confluent.Kafka;
+using Confluent.Kafka.Admin;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Outbox;
 using Outbox.EmbeddedKafka;
-using Outbox.Messaging;
-using Outbox.Samples.Demo;
+using Outbox.Samples.Demo.Billing;
+using Outbox.Samples.Demo.Fulfilment;
+using Outbox.Samples.Demo.Messages;
+using Outbox.Samples.Demo.Shop;
+using Outbox.Samples.Demo.Walkthrough;
 
-using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
 var ct = timeout.Token;
 
 await using var broker = await EmbeddedKafkaBroker.StartAsync(new EmbeddedKafkaOptions { DefaultPartitions = 3 }, cancellationToken: ct);
-var databasePath = Path.Combine(Path.GetTempPath(), $"outbox-demo-{Environment.ProcessId}.db");
+var workDirectory = Directory.CreateTempSubdirectory("outbox-demo-").FullName;
+var databasePath = Path.Combine(workDirectory, "shop.db");
+var claimCheckDirectory = Path.Combine(workDirectory, "claim-checks");
 Console.WriteLine($"Kafka (embedded): {broker.BootstrapServers}");
 Console.WriteLine($"Database (SQLite): {databasePath}");
+Console.WriteLine($"Claim-check store (file system): {claimCheckDirectory}");
 
 var builder = Host.CreateApplicationBuilder(args);
-builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+// The walkthrough prints what happens itself; the inbox would report step 3's poison message again, as an error.
+builder.Logging.SetMinimumLevel(LogLevel.Error).AddFilter("Outbox.Inbox", LogLevel.Critical);
 builder.Services.AddDbContext<ShopContext>(o => o.UseSqlite($"Data Source={databasePath};Pooling=False"));
+builder.Services.AddFileSystemClaimCheck(claimCheckDirectory);
 builder.Services.AddOutbox<ShopContext>(o =>
 {
     o.Kafka.BootstrapServers = broker.BootstrapServers;
     o.Source = "/demo-shop";
     o.LaneCount = 2;
     o.PollInterval = TimeSpan.FromMilliseconds(500);
+    o.MapTopic<OrderPlaced>(Topics.Orders)
+        .MapTopic<OrderCancelled>(Topics.Orders)
+        .MapTopic<PaymentCaptured>(Topics.Payments)
+        .MapTopic<InvoiceIssued>(Topics.Invoices);
+});
+builder.Services.AddInbox<ShopContext>(o =>
+    {
+        o.ConsumerGroup = "fulfilment";
+        o.Kafka.BootstrapServers = broker.BootstrapServers;
+        o.Subscribe(Topics.Orders).Subscribe(Topics.Invoices);
+        o.MaxAttempts = 3;
+        o.RetryBackoff = TimeSpan.FromMilliseconds(100);
+        o.CommitInterval = TimeSpan.FromMilliseconds(100);
+    })
+    .AddHandler<OrderPlaced, ShipOrder>()
+    .AddHandler<OrderCancelled, StopShipment>()
+    .AddHandler<InvoiceIssued, ArchiveInvoice>();
+builder.Services.AddTransactionalPipeline<PaymentCaptured, IssueReceipt>("billing", o =>
+{
+    o.Kafka.BootstrapServers = broker.BootstrapServers;
+    o.Topics.Add(Topics.Payments);
+    o.InstanceId = "demo";
 });
 
-// Create the topic up front so the consumer can subscribe before the first event is published.
+// Create the topics up front so the consumers can subscribe before the first event is published.
 using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build())
 {
-    await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = "orders.order-placed", NumPartitions = 3, ReplicationFactor = 1 }]);
+    await admin.CreateTopicsAsync(Topics.All.Select(name => new TopicSpecification { Name = name, NumPartitions = 3, ReplicationFactor = 1 }));
 }
 
 using var host = builder.Build();
 await using (var scope = host.Services.CreateAsyncScope())
 {
-    var context = scope.ServiceProvider.GetRequiredService<ShopContext>();
-    await context.Database.MigrateAsync(ct);
-    await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+    var shop = scope.ServiceProvider.GetRequiredService<ShopContext>();
+    await shop.Database.MigrateAsync(ct);
+    await shop.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+    shop.Customers.AddRange(
+        new Customer { Id = "ada", Name = "Ada Lovelace", ShippingAddress = "12 St James's Square, London" },
+        new Customer { Id = "grace", Name = "Grace Hopper", ShippingAddress = "1 Navy Yard, Arlington" },
+        new Customer { Id = "linus", Name = "Linus Torvalds" });
+    await shop.SaveChangesAsync(ct);
 }
 
 await host.StartAsync(ct);
-
-var orders = new[]
+var demo = new DemoEnvironment(host.Services, broker.BootstrapServers, claimCheckDirectory);
+try
 {
-    new Order { Id = "order-1001", Customer = "ada", Total = 42.50m },
-    new Order { Id = "order-1002", Customer = "grace", Total = 17.00m },
-    new Order { Id = "order-1003", Customer = "ada", Total = 99.90m },
-};
-foreach (var order in orders)
+    await OutboxStep.RunAsync(demo, ct);
+    await InboxStep.RunAsync(demo, ct);
+    await DeadLetterStep.RunAsync(demo, ct);
+    await PipelineStep.RunAsync(demo, ct);
+    await ClaimCheckStep.RunAsync(demo, ct);
+}
+catch (OperationCanceledException) when (timeout.IsCancellationRequested)
 {
-    // The ambient trace of the checkout travels with the event as its traceparent header.
-    using var checkout = new System.Diagnostics.Activity("checkout").Start();
-    await using var scope = host.Services.CreateAsyncScope();
-    var context = scope.ServiceProvider.GetRequiredService<ShopContext>();
-    var outbox = scope.ServiceProvider.GetRequiredService<IOutbox>();
-    context.Orders.Add(order);
-    outbox.Add(new OrderPlaced(order.Id, order.Customer, order.Total), key: order.Id, new OutboxMessageOptions { CorrelationId = "demo-checkout" });
-    await context.SaveChangesAsync(ct);
-    Console.WriteLine($"Placed {order.Id} for {order.Customer} ({order.Total})");
+    Console.WriteLine("The demo did not finish within its time limit.");
+    return 1;
+}
+finally
+{
+    await host.StopAsync(CancellationToken.None);
+    Directory.Delete(workDirectory, recursive: true);
 }
 
-var received = await Task.Run(() => Consume(broker.BootstrapServers, "orders.order-placed", orders.Length, ct), ct);
-await host.StopAsync(CancellationToken.None);
-File.Delete(databasePath);
-Console.WriteLine(received == orders.Length ? "Done: every order's event arrived exactly once." : "Not every event arrived in time.");
-return received == orders.Length ? 0 : 1;
-
-static int Consume(string bootstrapServers, string topic, int expected, CancellationToken ct)
-{
-    var kafka = new KafkaClientOptions { BootstrapServers = bootstrapServers };
-    using var consumer = new ConsumerBuilder<string?, byte[]>(kafka.CreateConsumerConfig("demo-printer")).Build();
-    consumer.Subscribe(topic);
-    var received = 0;
-    try
-    {
-        while (received < expected)
-        {
-            ConsumeResult<string?, byte[]> result;
-            try
-            {
-                result = consumer.Consume(ct);
-            }
-            catch (ConsumeException e) when (!e.Error.IsFatal)
-            {
-                continue;
-            }
-
-            received++;
-            Console.WriteLine();
-            Console.WriteLine($"Received key={result.Message.Key} partition={result.Partition.Value} offset={result.Offset.Value}");
-            Console.WriteLine($"  value: {Encoding.UTF8.GetString(result.Message.Value)}");
-            foreach (var header in result.Message.Headers)
-            {
-                Console.WriteLine($"  {header.Key}: {Encoding.UTF8.GetString(header.GetValueBytes())}");
-            }
-        }
-    }
-    catch (OperationCanceledException)
-    {
-    }
-
-    consumer.Close();
-    return received;
-}
+Console.WriteLine();
+Console.WriteLine("Done: outbox, inbox, dead letters, transactional pipeline and claim check all shown.");
+return 0;

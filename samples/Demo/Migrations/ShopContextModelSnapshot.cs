@@ -3,7 +3,7 @@ using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Outbox.Samples.Demo;
+using Outbox.Samples.Demo.Shop;
 
 #nullable disable
 
@@ -16,6 +16,108 @@ namespace Outbox.Samples.Demo.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+
+            modelBuilder.Entity("Outbox.Inbox.Internal.Storage.BlockedKey", b =>
+                {
+                    b.Property<string>("ConsumerGroup")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Topic")
+                        .HasMaxLength(249)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("BlockedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DeadLetterOffset")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("DeadLetterPartition")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("FailedEventId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ConsumerGroup", "Topic", "Key");
+
+                    b.HasIndex("ConsumerGroup", "FailedEventId");
+
+                    b.ToTable("InboxBlockedKeys", (string)null);
+                });
+
+            modelBuilder.Entity("Outbox.Inbox.Internal.Storage.ParkedEvent", b =>
+                {
+                    b.Property<string>("ConsumerGroup")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DeadLetterOffset")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DeadLetterPartition")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ParkedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ParkedFromOffset")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ParkedFromPartition")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Released")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Topic")
+                        .IsRequired()
+                        .HasMaxLength(249)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ConsumerGroup", "EventId");
+
+                    b.HasIndex("ConsumerGroup", "Topic", "Key", "Sequence");
+
+                    b.ToTable("InboxParkedEvents", (string)null);
+                });
+
+            modelBuilder.Entity("Outbox.Inbox.Internal.Storage.ProcessedEvent", b =>
+                {
+                    b.Property<string>("ConsumerGroup")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Abandoned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ProcessedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ConsumerGroup", "EventId");
+
+                    b.HasIndex("ProcessedAt");
+
+                    b.ToTable("InboxProcessedEvents", (string)null);
+                });
 
             modelBuilder.Entity("Outbox.Internal.Storage.OutboxLeaseRecord", b =>
                 {
@@ -109,12 +211,45 @@ namespace Outbox.Samples.Demo.Migrations
                     b.ToTable("outbox_messages", (string)null);
                 });
 
-            modelBuilder.Entity("Outbox.Samples.Demo.Order", b =>
+            modelBuilder.Entity("Outbox.Samples.Demo.Shop.ArchivedInvoice", b =>
+                {
+                    b.Property<string>("OrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PdfBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrderId");
+
+                    b.ToTable("archived_invoices", (string)null);
+                });
+
+            modelBuilder.Entity("Outbox.Samples.Demo.Shop.Customer", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Customer")
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ShippingAddress")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("customers", (string)null);
+                });
+
+            modelBuilder.Entity("Outbox.Samples.Demo.Shop.Order", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Cancelled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CustomerId")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
@@ -124,6 +259,23 @@ namespace Outbox.Samples.Demo.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("orders", (string)null);
+                });
+
+            modelBuilder.Entity("Outbox.Samples.Demo.Shop.Shipment", b =>
+                {
+                    b.Property<string>("OrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ShipTo")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Stopped")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrderId");
+
+                    b.ToTable("shipments", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -19,7 +19,7 @@ internal static partial class Log
     public static partial void Committed(ILogger logger, string pipeline, int records, double elapsedMs);
 
     [LoggerMessage(5011, LogLevel.Warning, "Pipeline {Pipeline}: Kafka error {Code} ({Reason}); action {Action}")]
-    public static partial void KafkaError(ILogger logger, Exception exception, string pipeline, ErrorCode code, string reason, Internal.KafkaErrorAction action);
+    public static partial void KafkaError(ILogger logger, Exception exception, string pipeline, ErrorCode code, string reason, Messaging.Kafka.KafkaErrorAction action);
 
     [LoggerMessage(5012, LogLevel.Information, "Pipeline {Pipeline} aborted its open transaction before its partitions were revoked")]
     public static partial void AbortedOnRevocation(ILogger logger, string pipeline);
@@ -38,9 +38,6 @@ internal static partial class Log
 
     [LoggerMessage(5016, LogLevel.Information, "Pipeline {Pipeline} rewound {Partitions} to the committed offsets")]
     public static partial void Rewound(ILogger logger, string pipeline, string partitions);
-
-    [LoggerMessage(5017, LogLevel.Warning, "Pipeline {Pipeline}: retrying {Operation} after {Code} ({Reason}), attempt {Attempt}")]
-    public static partial void RetryingOperation(ILogger logger, string pipeline, string operation, ErrorCode code, string reason, int attempt);
 
     [LoggerMessage(5018, LogLevel.Warning, "Pipeline {Pipeline}: a record to {Topic} was not delivered: {Code} ({Reason}); the transaction will abort")]
     public static partial void DeliveryFailed(ILogger logger, string pipeline, string topic, ErrorCode code, string reason);

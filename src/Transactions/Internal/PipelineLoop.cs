@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using Outbox.Messaging.Kafka;
 using Outbox.Transactions.Diagnostics;
 using Outbox.Transactions.Internal.Kafka;
 using Outbox.Transactions.Internal.Processing;
@@ -142,12 +143,12 @@ internal sealed class PipelineLoop(
         // The producer already retried retriable calls as often as is sensible; the loop starts the batch over.
         if (action == KafkaErrorAction.Retry)
         {
-            action = KafkaErrorAction.AbortAndRewind;
+            action = KafkaErrorAction.AbortTransaction;
         }
 
         Log.KafkaError(logger, exception, settings.Name, exception.Error.Code, exception.Error.Reason, action);
         _batch.Reset();
-        if (action == KafkaErrorAction.AbortAndRewind && producer.InTransaction)
+        if (action == KafkaErrorAction.AbortTransaction && producer.InTransaction)
         {
             try
             {

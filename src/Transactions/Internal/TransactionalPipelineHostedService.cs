@@ -69,7 +69,7 @@ internal sealed class TransactionalPipelineHostedService<TMessage>(
             time,
             logger,
             claimCheck);
-        var producer = new TransactionalProducer(settings, logger);
+        var producer = new PipelineProducer(settings, logger);
         await using (producer.ConfigureAwait(false))
         {
             var consumer = new PipelineConsumer(settings, logger);

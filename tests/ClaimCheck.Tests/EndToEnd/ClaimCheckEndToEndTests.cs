@@ -6,17 +6,20 @@ using Xunit;
 
 namespace Outbox.ClaimCheck.Tests.EndToEnd;
 
-/// <summary>The claim check wired into the outbox relay, the Inbox and a transactional pipeline, against the embedded broker and SQLite.</summary>
+/// <summary>The claim check wired into the outbox relay, the Inbox and a transactional pipeline, against the embedded broker and SQLite or PostgreSQL.</summary>
 public sealed class ClaimCheckEndToEndTests
 {
     private const int FiveMiB = 5 * 1024 * 1024;
     private const int Threshold = 64 * 1024;
 
-    [Fact]
-    public async Task A_5_MiB_event_goes_from_the_outbox_through_the_topic_to_the_inbox_handler_intact_while_the_record_stays_small()
+    public static TheoryData<string> Databases => ["sqlite", "postgres"];
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task A_5_MiB_event_goes_from_the_outbox_through_the_topic_to_the_inbox_handler_intact_while_the_record_stays_small(string database)
     {
         await using var broker = await StartBrokerAsync();
-        await using var application = await ShopApplication.CreateAsync(broker.BootstrapServers);
+        await using var application = await ShopApplication.CreateAsync(broker.BootstrapServers, database);
         var document = new DocumentAttached("big", Content(FiveMiB));
 
         using (var host = await application.StartAsync(ShopParts.Relay | ShopParts.Inbox, Threshold))
@@ -31,11 +34,12 @@ public sealed class ClaimCheckEndToEndTests
         AssertClaimChecked(record);
     }
 
-    [Fact]
-    public async Task A_5_MiB_event_goes_through_a_transactional_pipeline_whose_output_is_claim_checked_too()
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task A_5_MiB_event_goes_through_a_transactional_pipeline_whose_output_is_claim_checked_too(string database)
     {
         await using var broker = await StartBrokerAsync();
-        await using var application = await ShopApplication.CreateAsync(broker.BootstrapServers);
+        await using var application = await ShopApplication.CreateAsync(broker.BootstrapServers, database);
         var document = new DocumentAttached("big", Content(FiveMiB));
 
         using (var host = await application.StartAsync(ShopParts.Relay | ShopParts.Pipeline | ShopParts.Inbox, Threshold))
@@ -50,11 +54,12 @@ public sealed class ClaimCheckEndToEndTests
         AssertClaimChecked(Assert.Single(await TopicReader.ReadAtLeastAsync(broker.BootstrapServers, ArchivingHandler.OutputTopic, 1)));
     }
 
-    [Fact]
-    public async Task A_payload_of_exactly_the_threshold_travels_inline_and_one_byte_more_is_claim_checked()
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task A_payload_of_exactly_the_threshold_travels_inline_and_one_byte_more_is_claim_checked(string database)
     {
         await using var broker = await StartBrokerAsync();
-        await using var application = await ShopApplication.CreateAsync(broker.BootstrapServers);
+        await using var application = await ShopApplication.CreateAsync(broker.BootstrapServers, database);
         var atThreshold = new DocumentAttached("d1", Content(10_000));
         var overThreshold = new DocumentAttached("d2", Content(10_001));
         var threshold = new JsonMessageSerializer().Serialize(atThreshold, typeof(DocumentAttached)).Length;
@@ -75,11 +80,12 @@ public sealed class ClaimCheckEndToEndTests
         AssertClaimChecked(records["d2"]);
     }
 
-    [Fact]
-    public async Task A_deleted_and_a_tampered_blob_are_dead_lettered_by_the_inbox_with_their_reasons()
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task A_deleted_and_a_tampered_blob_are_dead_lettered_by_the_inbox_with_their_reasons(string database)
     {
         await using var broker = await StartBrokerAsync();
-        await using var application = await ShopApplication.CreateAsync(broker.BootstrapServers);
+        await using var application = await ShopApplication.CreateAsync(broker.BootstrapServers, database);
         var published = await PublishAndSpoilAsync(application, broker.BootstrapServers);
 
         using (var host = await application.StartAsync(ShopParts.Inbox, Threshold))
@@ -95,11 +101,12 @@ public sealed class ClaimCheckEndToEndTests
         Assert.Equal(["intact"], application.Received.Contents.Keys);
     }
 
-    [Fact]
-    public async Task A_deleted_and_a_tampered_blob_are_dead_lettered_by_a_transactional_pipeline_with_their_reasons()
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task A_deleted_and_a_tampered_blob_are_dead_lettered_by_a_transactional_pipeline_with_their_reasons(string database)
     {
         await using var broker = await StartBrokerAsync();
-        await using var application = await ShopApplication.CreateAsync(broker.BootstrapServers);
+        await using var application = await ShopApplication.CreateAsync(broker.BootstrapServers, database);
         var published = await PublishAndSpoilAsync(application, broker.BootstrapServers);
 
         using (var host = await application.StartAsync(ShopParts.Pipeline | ShopParts.Inbox, Threshold))

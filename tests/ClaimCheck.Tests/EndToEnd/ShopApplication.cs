@@ -9,7 +9,7 @@ using Xunit;
 
 namespace Outbox.ClaimCheck.Tests.EndToEnd;
 
-/// <summary>Which parts of the application a host runs; all share one SQLite database and one blob directory.</summary>
+/// <summary>Which parts of the application a host runs; all share one database and one blob directory.</summary>
 [Flags]
 public enum ShopParts
 {
@@ -19,8 +19,8 @@ public enum ShopParts
 }
 
 /// <summary>
-/// An application with the file-system claim check, against an embedded broker and a SQLite file: the outbox and
-/// its relay publish <see cref="DocumentAttached"/> to <see cref="Topic"/>, an inbox handles it (or, with the
+/// An application with the file-system claim check, against an embedded broker and a SQLite file or a PostgreSQL
+/// database: the outbox and its relay publish <see cref="DocumentAttached"/> to <see cref="Topic"/>, an inbox handles it (or, with the
 /// pipeline, the archived copy), and a transactional pipeline turns documents into archived documents.
 /// </summary>
 public sealed class ShopApplication : IAsyncDisposable
@@ -29,25 +29,50 @@ public sealed class ShopApplication : IAsyncDisposable
     public const string PipelineDeadLetterTopic = "documents.archiver.dlt";
 
     private readonly string _bootstrapServers;
-    private readonly string _connectionString = SqliteDatabase.Create("claim-check");
+    private readonly Action<DbContextOptionsBuilder> _useDatabase;
+    private readonly string? _sqliteFile;
 
-    private ShopApplication(string bootstrapServers, string blobRoot)
+    private ShopApplication(string bootstrapServers, string blobRoot, Action<DbContextOptionsBuilder> useDatabase, string? sqliteFile)
     {
         _bootstrapServers = bootstrapServers;
         BlobRoot = blobRoot;
+        _useDatabase = useDatabase;
+        _sqliteFile = sqliteFile;
     }
 
     public string BlobRoot { get; }
 
     public ReceivedDocuments Received { get; } = new();
 
-    public static async Task<ShopApplication> CreateAsync(string bootstrapServers)
+    /// <summary>
+    /// Creates the application's schema on <paramref name="database"/> (<c>sqlite</c> or <c>postgres</c>) and its topics.
+    /// Without PostgreSQL the test is skipped, or fails when <c>OUTBOX_REQUIRE</c> names postgres.
+    /// </summary>
+    public static async Task<ShopApplication> CreateAsync(string bootstrapServers, string database)
     {
-        var application = new ShopApplication(bootstrapServers, Directory.CreateTempSubdirectory("outbox-claim-check-").FullName);
-        await using (var context = new ShopContext(new DbContextOptionsBuilder<ShopContext>().UseSqlite(application._connectionString).Options))
+        Action<DbContextOptionsBuilder> useDatabase;
+        string? sqliteFile = null;
+        if (database == "postgres")
+        {
+            var connectionString = await CreatePostgreSqlDatabaseAsync();
+            useDatabase = o => o.UseNpgsql(connectionString);
+        }
+        else
+        {
+            var connectionString = SqliteDatabase.Create("claim-check");
+            sqliteFile = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource;
+            useDatabase = o => o.UseSqlite(connectionString);
+        }
+
+        var application = new ShopApplication(bootstrapServers, Directory.CreateTempSubdirectory("outbox-claim-check-").FullName, useDatabase, sqliteFile);
+        await using (var context = application.CreateContext())
         {
             await context.Database.EnsureCreatedAsync(TestContext.Current.CancellationToken);
-            await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", TestContext.Current.CancellationToken);
+            if (application._sqliteFile is not null)
+            {
+                // Readers (the relay, the inbox) and writers then do not block each other.
+                await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", TestContext.Current.CancellationToken);
+            }
         }
 
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
@@ -63,7 +88,7 @@ public sealed class ShopApplication : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(Received);
-        builder.Services.AddDbContext<ShopContext>(o => o.UseSqlite(_connectionString));
+        builder.Services.AddDbContext<ShopContext>(_useDatabase);
         builder.Services.AddFileSystemClaimCheck(BlobRoot, o => o.ThresholdBytes = thresholdBytes);
         builder.Services.AddOutbox<ShopContext>(o =>
         {
@@ -142,12 +167,39 @@ public sealed class ShopApplication : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Directory.Delete(BlobRoot, recursive: true);
-        var path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(_connectionString).DataSource;
-        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        if (_sqliteFile is { } path)
         {
-            File.Delete(file);
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            {
+                File.Delete(file);
+            }
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    private static async Task<string> CreatePostgreSqlDatabaseAsync()
+    {
+        try
+        {
+            return await PostgreSqlServer.CreateDatabaseAsync("claim_check_" + Guid.NewGuid().ToString("N"), TestContext.Current.CancellationToken);
+        }
+        catch (DatabaseUnavailableException e)
+        {
+            if (e.Required)
+            {
+                Assert.Fail(e.Message);
+            }
+
+            Assert.Skip(e.Message);
+            throw;
+        }
+    }
+
+    private ShopContext CreateContext()
+    {
+        var builder = new DbContextOptionsBuilder<ShopContext>();
+        _useDatabase(builder);
+        return new ShopContext(builder.Options);
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Outbox.ClaimCheck;
 using Outbox.Diagnostics;
 using Outbox.Internal.Storage;
+using Outbox.Messaging.Kafka;
 
 namespace Outbox.Internal.Relay;
 
@@ -27,7 +28,7 @@ internal sealed class RelayLane(int lane, RelayContext relay)
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var backoff = new RetryBackoff(_options.MaxRetryDelay);
-        TransactionalProducer? producer = null;
+        TransactionalProducer<string?, byte[]>? producer = null;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -51,7 +52,7 @@ internal sealed class RelayLane(int lane, RelayContext relay)
                     if (!await PublishAsync(producer, batch, cancellationToken).ConfigureAwait(false))
                     {
                         // The batch reached Kafka but its rows may not be marked: only a fresh producer's settle may continue.
-                        producer.Dispose();
+                        await producer.DisposeAsync().ConfigureAwait(false);
                         producer = null;
                     }
 
@@ -80,13 +81,14 @@ internal sealed class RelayLane(int lane, RelayContext relay)
                         Log.PublishFailed(relay.Logger, e, lane, action.ToString(), delay);
                     }
 
-                    if (producer is not null && action == KafkaErrorAction.AbortAndRetry)
+                    // Only an abort keeps the producer; anything else gets a new one, which settles from the checkpoint first.
+                    if (producer is not null && action == KafkaErrorAction.AbortTransaction)
                     {
                         await TryAbortAsync(producer).ConfigureAwait(false);
                     }
                     else if (producer is not null)
                     {
-                        producer.Dispose();
+                        await producer.DisposeAsync().ConfigureAwait(false);
                         producer = null;
                     }
 
@@ -96,12 +98,15 @@ internal sealed class RelayLane(int lane, RelayContext relay)
         }
         finally
         {
-            producer?.Dispose();
+            if (producer is not null)
+            {
+                await producer.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
     /// <summary>A producer that owns the lane in Kafka and whose predecessor's last batch is settled; nothing is published before both.</summary>
-    private async Task<TransactionalProducer> StartProducerAsync(CancellationToken cancellationToken)
+    private async Task<TransactionalProducer<string?, byte[]>> StartProducerAsync(CancellationToken cancellationToken)
     {
         var config = _options.Kafka.CreateTransactionalProducerConfig(_transactionalId);
 
@@ -117,16 +122,16 @@ internal sealed class RelayLane(int lane, RelayContext relay)
             config.TransactionTimeoutMs = (int)Math.Max(60_000, 2 * _options.KafkaTimeout.TotalMilliseconds);
         }
 
-        var producer = new TransactionalProducer(config, _options.KafkaTimeout);
+        var producer = new TransactionalProducer<string?, byte[]>(config, _options.KafkaTimeout, _transactionalId, relay.Logger);
         try
         {
-            await producer.InitTransactionsAsync().ConfigureAwait(false);
+            await producer.InitTransactionsAsync(cancellationToken).ConfigureAwait(false);
             await SettleAsync(cancellationToken).ConfigureAwait(false);
             return producer;
         }
         catch
         {
-            producer.Dispose();
+            await producer.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -151,7 +156,7 @@ internal sealed class RelayLane(int lane, RelayContext relay)
     }
 
     /// <summary>Publishes one batch in one Kafka transaction; false when the rows could not be marked afterwards.</summary>
-    private async Task<bool> PublishAsync(TransactionalProducer producer, IReadOnlyList<ClaimedMessage> batch, CancellationToken cancellationToken)
+    private async Task<bool> PublishAsync(TransactionalProducer<string?, byte[]> producer, IReadOnlyList<ClaimedMessage> batch, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         using var activity = StartActivity(batch);
@@ -164,7 +169,7 @@ internal sealed class RelayLane(int lane, RelayContext relay)
             records[i] = await RecordOfAsync(batch[i], cancellationToken).ConfigureAwait(false);
         }
 
-        producer.BeginTransaction();
+        await producer.BeginTransactionAsync().ConfigureAwait(false);
         var deliveries = new Task<DeliveryResult<string?, byte[]>>[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
@@ -200,7 +205,7 @@ internal sealed class RelayLane(int lane, RelayContext relay)
             await before(lane, ids, cancellationToken).ConfigureAwait(false);
         }
 
-        await CommitAsync(producer).ConfigureAwait(false);
+        await producer.CommitTransactionAsync().ConfigureAwait(false);
         OutboxTelemetry.MessagesPublished.Add(batch.Count);
 
         try
@@ -252,7 +257,7 @@ internal sealed class RelayLane(int lane, RelayContext relay)
         return record;
     }
 
-    private static Task<DeliveryResult<string?, byte[]>> ProduceOne(TransactionalProducer producer, string topic, Message<string?, byte[]> record)
+    private static Task<DeliveryResult<string?, byte[]>> ProduceOne(TransactionalProducer<string?, byte[]> producer, string topic, Message<string?, byte[]> record)
     {
         try
         {
@@ -271,7 +276,7 @@ internal sealed class RelayLane(int lane, RelayContext relay)
     /// error be classified as usual.
     /// </summary>
     private async Task<bool> SetAsideUnpublishableAsync(
-        TransactionalProducer producer, IReadOnlyList<ClaimedMessage> batch, Task<DeliveryResult<string?, byte[]>>[] deliveries, CancellationToken cancellationToken)
+        TransactionalProducer<string?, byte[]> producer, IReadOnlyList<ClaimedMessage> batch, Task<DeliveryResult<string?, byte[]>>[] deliveries, CancellationToken cancellationToken)
     {
         var unpublishable = new List<(ClaimedMessage Message, string Reason)>();
         for (var i = 0; i < batch.Count; i++)
@@ -300,23 +305,7 @@ internal sealed class RelayLane(int lane, RelayContext relay)
         return true;
     }
 
-    private static async Task CommitAsync(TransactionalProducer producer)
-    {
-        // A retriable commit error leaves the transaction open and its outcome pending: commit it again.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await producer.CommitTransactionAsync().ConfigureAwait(false);
-                return;
-            }
-            catch (KafkaException e) when (attempt < 3 && KafkaErrorClassifier.Classify(e) == KafkaErrorAction.Retry)
-            {
-            }
-        }
-    }
-
-    private static async Task TryAbortAsync(TransactionalProducer producer)
+    private static async Task TryAbortAsync(TransactionalProducer<string?, byte[]> producer)
     {
         try
         {

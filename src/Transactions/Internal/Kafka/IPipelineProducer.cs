@@ -3,7 +3,7 @@ using Outbox.Transactions.Internal.Processing;
 
 namespace Outbox.Transactions.Internal.Kafka;
 
-/// <summary>The transactional producer as the pipeline loop sees it; <see cref="TransactionalProducer"/> in production.</summary>
+/// <summary>The transactional producer as the pipeline loop sees it; <see cref="PipelineProducer"/> in production.</summary>
 internal interface IPipelineProducer : IAsyncDisposable
 {
     /// <summary>Whether a transaction is open (begun and neither committed nor aborted).</summary>

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using Outbox.Messaging.Kafka;
 using Outbox.Transactions.Diagnostics;
 
 namespace Outbox.Transactions.Internal.Kafka;

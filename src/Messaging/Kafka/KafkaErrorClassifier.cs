@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace Outbox.Transactions.Internal;
+namespace Outbox.Messaging.Kafka;
 
 /// <summary>
 /// The one place that turns a Kafka error into what to do next. librdkafka already says much of it
@@ -10,6 +10,17 @@ namespace Outbox.Transactions.Internal;
 /// </summary>
 internal static class KafkaErrorClassifier
 {
+    /// <summary>
+    /// Classifies an exception thrown by a producer or consumer call. Anything that is not a Kafka error is
+    /// taken as needing a new producer: the one choice that never commits a transaction in an unknown state.
+    /// </summary>
+    public static KafkaErrorAction Classify(Exception exception) => exception switch
+    {
+        KafkaException kafka => Classify(kafka),
+        null => throw new ArgumentNullException(nameof(exception)),
+        _ => KafkaErrorAction.RecreateProducer,
+    };
+
     /// <summary>Classifies an exception thrown by a producer or consumer call.</summary>
     public static KafkaErrorAction Classify(KafkaException exception)
     {
@@ -24,7 +35,7 @@ internal static class KafkaErrorClassifier
 
         return exception switch
         {
-            KafkaTxnRequiresAbortException => KafkaErrorAction.AbortAndRewind,
+            KafkaTxnRequiresAbortException => KafkaErrorAction.AbortTransaction,
             KafkaRetriableException => KafkaErrorAction.Retry,
             _ => Classify(exception.Error),
         };
@@ -46,19 +57,20 @@ internal static class KafkaErrorClassifier
             ErrorCode.ProducerFenced or ErrorCode.Local_Fenced or ErrorCode.InvalidProducerEpoch
                 or ErrorCode.TransactionCoordinatorFenced or ErrorCode.UnknownProducerId
                 or ErrorCode.InvalidProducerIdMapping or ErrorCode.OutOfOrderSequenceNumber
-                or ErrorCode.InvalidTxnState or ErrorCode.Local_State => KafkaErrorAction.RecreateProducer,
+                or ErrorCode.InvalidTxnState or ErrorCode.Local_State
+                or ErrorCode.TransactionalIdAuthorizationFailed => KafkaErrorAction.RecreateProducer,
 
             // The consumer lost its group membership or generation (KIP-447 fencing of zombies by the group):
             // the offsets cannot be committed in this transaction, and after rejoining the partitions may be
             // someone else's. Abort, and start again from whatever is committed.
             ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId or ErrorCode.FencedInstanceId
                 or ErrorCode.RebalanceInProgress or ErrorCode.Local_AssignmentLost or ErrorCode.Local_MaxPollExceeded
-                or ErrorCode.StaleMemberEpoch or ErrorCode.FencedMemberEpoch => KafkaErrorAction.AbortAndRewind,
+                or ErrorCode.StaleMemberEpoch or ErrorCode.FencedMemberEpoch => KafkaErrorAction.AbortTransaction,
 
             // A record of the transaction failed (too large, rejected, timed out in the queue): the
             // transaction is unusable but the producer is fine.
             ErrorCode.MsgSizeTooLarge or ErrorCode.Local_MsgTimedOut or ErrorCode.InvalidRecord
-                or ErrorCode.RecordListTooLarge or ErrorCode.Local_Partial => KafkaErrorAction.AbortAndRewind,
+                or ErrorCode.RecordListTooLarge or ErrorCode.Local_Partial => KafkaErrorAction.AbortTransaction,
 
             // Transient conditions of the network, the coordinators or leadership: the same call can succeed later.
             ErrorCode.Local_TimedOut or ErrorCode.Local_TimedOutQueue or ErrorCode.RequestTimedOut
@@ -74,7 +86,19 @@ internal static class KafkaErrorClassifier
 
             // Anything else is not known to be transient: retrying the same call would repeat the failure,
             // so give the transaction up and reprocess from the committed offsets.
-            _ => KafkaErrorAction.AbortAndRewind,
+            _ => KafkaErrorAction.AbortTransaction,
         };
     }
+
+    /// <summary>Whether a per-record error means this record can never be published, whatever is retried.</summary>
+    public static bool IsUnpublishable(Error error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return error.Code is ErrorCode.MsgSizeTooLarge or ErrorCode.RecordListTooLarge or ErrorCode.InvalidMsgSize
+            or ErrorCode.InvalidMsg or ErrorCode.InvalidRecord or ErrorCode.TopicException;
+    }
+
+    /// <summary>Whether the exception says another producer with the same transactional id took over.</summary>
+    public static bool IsFenced(Exception exception) =>
+        exception is KafkaException { Error.Code: ErrorCode.ProducerFenced or ErrorCode.InvalidProducerEpoch or ErrorCode.Local_Fenced };
 }

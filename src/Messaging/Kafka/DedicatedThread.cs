@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Outbox.Transactions.Internal.Kafka;
+namespace Outbox.Messaging.Kafka;
 
 /// <summary>
 /// One thread that runs queued work in order. Blocking Confluent calls run here, so async code awaits a task

@@ -1,7 +1,7 @@
 using Confluent.Kafka;
-using Outbox.Transactions.Internal;
+using Outbox.Messaging.Kafka;
 
-namespace Outbox.Transactions.Tests.Unit;
+namespace Outbox.Messaging.Tests.Kafka;
 
 public sealed class KafkaErrorClassifierTests
 {
@@ -30,9 +30,9 @@ public sealed class KafkaErrorClassifierTests
     [InlineData(ErrorCode.Local_MaxPollExceeded)]
     [InlineData(ErrorCode.StaleMemberEpoch)]
     [InlineData(ErrorCode.FencedMemberEpoch)]
-    public void A_lost_group_generation_aborts_and_rewinds(ErrorCode code)
+    public void A_lost_group_generation_aborts_the_transaction(ErrorCode code)
     {
-        Assert.Equal(KafkaErrorAction.AbortAndRewind, KafkaErrorClassifier.Classify(new Error(code, "test", isFatal: false)));
+        Assert.Equal(KafkaErrorAction.AbortTransaction, KafkaErrorClassifier.Classify(new Error(code, "test", isFatal: false)));
     }
 
     [Theory]
@@ -41,9 +41,9 @@ public sealed class KafkaErrorClassifierTests
     [InlineData(ErrorCode.InvalidRecord)]
     [InlineData(ErrorCode.RecordListTooLarge)]
     [InlineData(ErrorCode.Local_Partial)]
-    public void A_failed_record_of_the_transaction_aborts_and_rewinds(ErrorCode code)
+    public void A_failed_record_of_the_transaction_aborts_the_transaction(ErrorCode code)
     {
-        Assert.Equal(KafkaErrorAction.AbortAndRewind, KafkaErrorClassifier.Classify(new Error(code, "test", isFatal: false)));
+        Assert.Equal(KafkaErrorAction.AbortTransaction, KafkaErrorClassifier.Classify(new Error(code, "test", isFatal: false)));
     }
 
     [Theory]
@@ -81,9 +81,9 @@ public sealed class KafkaErrorClassifierTests
     [InlineData(ErrorCode.InvalidRequest)]
     [InlineData(ErrorCode.TopicAuthorizationFailed)]
     [InlineData(ErrorCode.Local_Fail)]
-    public void Errors_not_known_to_be_transient_abort_and_rewind_rather_than_repeat(ErrorCode code)
+    public void Errors_not_known_to_be_transient_abort_the_transaction_rather_than_repeat(ErrorCode code)
     {
-        Assert.Equal(KafkaErrorAction.AbortAndRewind, KafkaErrorClassifier.Classify(new Error(code, "test", isFatal: false)));
+        Assert.Equal(KafkaErrorAction.AbortTransaction, KafkaErrorClassifier.Classify(new Error(code, "test", isFatal: false)));
     }
 
     [Theory]
@@ -101,10 +101,10 @@ public sealed class KafkaErrorClassifierTests
     }
 
     [Fact]
-    public void TxnRequiresAbort_aborts_and_rewinds_even_for_a_code_that_alone_would_be_retried()
+    public void TxnRequiresAbort_aborts_the_transaction_even_for_a_code_that_alone_would_be_retried()
     {
         var exception = new KafkaTxnRequiresAbortException(new Error(ErrorCode.Local_TimedOut, "test", isFatal: false));
-        Assert.Equal(KafkaErrorAction.AbortAndRewind, KafkaErrorClassifier.Classify(exception));
+        Assert.Equal(KafkaErrorAction.AbortTransaction, KafkaErrorClassifier.Classify(exception));
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class KafkaErrorClassifierTests
     {
         var consume = new ConsumeException(new ConsumeResult<byte[], byte[]>(), new Error(ErrorCode.IllegalGeneration, "test", isFatal: false));
         var produce = new ProduceException<byte[], byte[]>(new Error(ErrorCode.ProducerFenced, "test", isFatal: false), new DeliveryResult<byte[], byte[]>());
-        Assert.Equal(KafkaErrorAction.AbortAndRewind, KafkaErrorClassifier.Classify(consume));
+        Assert.Equal(KafkaErrorAction.AbortTransaction, KafkaErrorClassifier.Classify(consume));
         Assert.Equal(KafkaErrorAction.RecreateProducer, KafkaErrorClassifier.Classify(produce));
     }
 
@@ -131,5 +131,31 @@ public sealed class KafkaErrorClassifierTests
         {
             Assert.True(Enum.IsDefined(KafkaErrorClassifier.Classify(new Error(code, "test", isFatal: false))));
         }
+    }
+
+    [Fact]
+    public void Anything_but_a_Kafka_error_rebuilds_the_producer()
+    {
+        Assert.Equal(KafkaErrorAction.RecreateProducer, KafkaErrorClassifier.Classify(new InvalidOperationException()));
+    }
+
+    [Theory]
+    [InlineData(ErrorCode.MsgSizeTooLarge, true)]
+    [InlineData(ErrorCode.InvalidRecord, true)]
+    [InlineData(ErrorCode.Local_TimedOut, false)]
+    [InlineData(ErrorCode.NotEnoughReplicas, false)]
+    public void Only_errors_about_the_record_itself_make_it_unpublishable(ErrorCode code, bool unpublishable)
+    {
+        Assert.Equal(unpublishable, KafkaErrorClassifier.IsUnpublishable(new Error(code)));
+    }
+
+    [Theory]
+    [InlineData(ErrorCode.ProducerFenced, true)]
+    [InlineData(ErrorCode.InvalidProducerEpoch, true)]
+    [InlineData(ErrorCode.Local_Fenced, true)]
+    [InlineData(ErrorCode.Local_TimedOut, false)]
+    public void Fencing_is_recognised(ErrorCode code, bool fenced)
+    {
+        Assert.Equal(fenced, KafkaErrorClassifier.IsFenced(new KafkaException(new Error(code))));
     }
 }

@@ -1,7 +1,7 @@
 using Outbox.Messaging;
 
-namespace Outbox.Samples.Demo;
+namespace Outbox.Samples.Demo.Messages;
 
-/// <summary>The event the shop publishes; its stable name is also its topic.</summary>
+/// <summary>A customer placed an order; fulfilment ships it.</summary>
 [MessageType("orders.order-placed")]
 public sealed record OrderPlaced(string OrderId, string Customer, decimal Total);
