@@ -9,7 +9,8 @@ using Outbox.Inbox.Benchmarks;
 // DedupeOverheadBenchmarks runs on PostgreSQL when POSTGRES_CONNECTION_STRING is set; the end-to-end benchmarks
 // always use PostgreSQL: that variable, or a throwaway cluster from the server binaries (tests/Testing/Databases).
 var quick = args.Contains("--quick");
-var job = (quick ? Job.ShortRun : Job.Default).WithToolchain(InProcessEmitToolchain.Instance);
+// MaxDegreeOfParallelism 1 with 3,000 records of a 5 ms handler runs for minutes: past the in-process default time limit.
+var job = (quick ? Job.ShortRun : Job.Default).WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(30), logOutput: true));
 var config = DefaultConfig.Instance.AddJob(job.AsDefault()).AddColumn(StatisticColumn.OperationsPerSecond);
 BenchmarkSwitcher.FromTypes([typeof(InboxThroughputBenchmarks), typeof(EndToEndParallelismBenchmarks), typeof(KeyOrderedParallelismBenchmarks), typeof(DedupeOverheadBenchmarks)])
     .Run([.. args.Where(a => a != "--quick")], config);

@@ -6,6 +6,8 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,7 +21,8 @@ namespace Outbox.Transactions.Benchmarks;
 /// <summary>
 /// Time to take <see cref="Records"/> 1 KiB inputs through the pipeline with transactions (exactly once) and
 /// through the same record processor without them (at least once: idempotent producer, offsets committed by
-/// the consumer after a flush), at two commit intervals. Each run uses a fresh consumer group over the same input.
+/// the consumer after a flush), at two commit intervals; and the transactional pipeline with database effects in
+/// SQLite (one database transaction per input with its inbox row). Each run uses a fresh consumer group over the same input.
 /// </summary>
 [Config(typeof(Config))]
 public class PipelineOverheadBenchmarks
@@ -28,8 +31,11 @@ public class PipelineOverheadBenchmarks
     private const int Records = 5_000;
     private const int Partitions = 4;
 
+    private readonly string _databaseFile = Path.Combine(Path.GetTempPath(), $"pipeline-benchmark-{Guid.NewGuid():N}.db");
     private EmbeddedKafkaBroker _broker = null!;
     private int _run;
+
+    private string DatabaseConnection => $"Data Source={_databaseFile}";
 
     [Params(100, 1000)]
     public int CommitIntervalMs { get; set; }
@@ -73,10 +79,20 @@ public class PipelineOverheadBenchmarks
         }
 
         producer.Flush(TimeSpan.FromSeconds(60));
+
+        // A SQLite file in WAL mode, as an embedded deployment would run it; every operation uses a new group.
+        await using var context = new BookingDbContext(new DbContextOptionsBuilder<BookingDbContext>().UseSqlite(DatabaseConnection).Options);
+        await context.Database.EnsureCreatedAsync();
+        await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
     }
 
     [GlobalCleanup]
-    public async Task CleanUpAsync() => await _broker.DisposeAsync();
+    public async Task CleanUpAsync()
+    {
+        await _broker.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        File.Delete(_databaseFile);
+    }
 
     [Benchmark(Baseline = true, Description = "at-least-once")]
     public async Task AtLeastOnce()
@@ -90,7 +106,7 @@ public class PipelineOverheadBenchmarks
         await using var services = new ServiceCollection().AddScoped<IPipelineHandler<PaymentReceived>, BookPayments>().BuildServiceProvider();
         var processor = new RecordProcessor<PaymentReceived>(
             settings,
-            services.GetRequiredService<IServiceScopeFactory>(),
+            new ScopedHandlerAttempt<PaymentReceived>(services.GetRequiredService<IServiceScopeFactory>()),
             registry,
             serializer,
             new OutputRecordFactory(registry, serializer, settings.Source, TimeProvider.System),
@@ -136,6 +152,22 @@ public class PipelineOverheadBenchmarks
         var group = NextGroup();
         var services = new ServiceCollection();
         services.AddTransactionalPipeline<PaymentReceived, BookPayments>(group, options => Configure(options, group));
+        await RunPipelineAsync(services, group);
+    }
+
+    [Benchmark(Description = "exactly-once + SQLite (WithDatabase)")]
+    public async Task ExactlyOnceWithDatabase()
+    {
+        var group = NextGroup();
+        var services = new ServiceCollection();
+        services.AddDbContext<BookingDbContext>(o => o.UseSqlite(DatabaseConnection));
+        services.AddTransactionalPipeline<PaymentReceived, BookPaymentsInDatabase>(group, options => Configure(options, group))
+            .WithDatabase<BookingDbContext>(o => o.ProcessedEventRetention = null);
+        await RunPipelineAsync(services, group);
+    }
+
+    private async Task RunPipelineAsync(ServiceCollection services, string group)
+    {
         await using var provider = services.BuildServiceProvider();
         var hosted = provider.GetServices<IHostedService>().ToList();
         foreach (var service in hosted)

@@ -37,7 +37,8 @@ public sealed class InboxOperations
     public Task<IReadOnlyList<BlockedKeyInfo>> ListBlockedKeysAsync(CancellationToken cancellationToken = default) => _store.ListAsync(cancellationToken);
 
     /// <summary>
-    /// Produces a failed event from the dead-letter topic back to its original topic, key, payload and headers unchanged.
+    /// Produces a failed event from the dead-letter topic back to its original topic, key, payload and headers unchanged,
+    /// addressed to this consumer group (<see cref="Messaging.MessageHeaders.RedeliveredTo"/>): other groups skip the copy.
     /// When it is handled successfully its key is unblocked and the events parked behind it are released in order;
     /// when it fails again it is dead-lettered again and the key stays blocked.
     /// </summary>
@@ -51,7 +52,7 @@ public sealed class InboxOperations
             ?? throw new InvalidOperationException($"Event {eventId} blocks no key of this consumer group; only a failed event that blocks a key can be requeued.");
         var deadLetterTopic = _deadLetters.DeadLetterTopicOf(block.Topic);
         var copy = await _reader.ReadAsync(new TopicPartitionOffset(deadLetterTopic, block.DeadLetterPartition!.Value, block.DeadLetterOffset!.Value), cancellationToken).ConfigureAwait(false);
-        var position = await _producer.ProduceAsync(block.Topic, DeadLetterRecordBuilder.BuildRequeue(copy), cancellationToken).ConfigureAwait(false);
+        var position = await _producer.ProduceAsync(block.Topic, _deadLetters.RedeliveryOf(copy), cancellationToken).ConfigureAwait(false);
         Log.Requeued(_logger, eventId, deadLetterTopic, block.Topic);
         return position;
     }

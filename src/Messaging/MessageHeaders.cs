@@ -42,4 +42,10 @@ public static class MessageHeaders
 
     /// <summary>The W3C trace context <c>tracestate</c> of the activity that created the message.</summary>
     public const string TraceState = "tracestate";
+
+    /// <summary>
+    /// The one consumer group a redelivered copy is meant for: an operator requeued it from a dead-letter topic, or
+    /// the inbox released it after its key was unblocked. Every other group already saw the original and skips it.
+    /// </summary>
+    public const string RedeliveredTo = "redelivered-to";
 }

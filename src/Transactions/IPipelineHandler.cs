@@ -9,7 +9,9 @@ namespace Outbox.Transactions;
 /// <remarks>
 /// A handler may run more than once for the same input (after an abort, a crash or a rebalance); only
 /// the emitted outputs of the attempt whose transaction commits are ever visible to read_committed
-/// readers. Side effects outside Kafka are not part of the transaction: make them idempotent, keyed by
+/// readers. Side effects outside Kafka are not part of the transaction: with <c>WithDatabase</c> the database
+/// changes made through the injected DbContext take effect exactly once (see
+/// <see cref="PipelineContext.DatabaseEffectsCommitted"/>); make any other effect idempotent, keyed by
 /// <see cref="PipelineContext.Envelope"/>'s <c>Id</c>. A handler that throws is retried; after the last
 /// attempt the input goes to the dead-letter topic and the pipeline moves on.
 /// </remarks>

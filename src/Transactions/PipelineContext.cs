@@ -30,6 +30,15 @@ public sealed class PipelineContext
     /// <summary>Which attempt at this input this is, starting at 1.</summary>
     public int Attempt { get; }
 
+    /// <summary>
+    /// True when the pipeline keeps database effects (<c>WithDatabase</c>) and an earlier attempt at this input already
+    /// committed them: the input's inbox row exists, but the Kafka transaction that carried its outputs did not commit.
+    /// Emit the same outputs again; database changes made during this attempt are rolled back when it returns. A handler
+    /// whose outputs depend on state its own effects changed reads what the first attempt recorded instead. Always false
+    /// without a database.
+    /// </summary>
+    public bool DatabaseEffectsCommitted { get; internal set; }
+
     internal IReadOnlyList<OutputRecord> Emitted => _emitted;
 
     /// <summary>

@@ -22,17 +22,18 @@ public static class TransactionalPipelineServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="name">The pipeline name: the default group id, and the name of its options.</param>
     /// <param name="configure">Sets the options; they are validated at start-up.</param>
-    /// <returns>The service collection, for chaining.</returns>
+    /// <returns>A builder that adds database effects to the pipeline (<see cref="TransactionalPipelineBuilder.WithDatabase{TDbContext}"/>).</returns>
     /// <example>
     /// <code>
     /// services.AddTransactionalPipeline&lt;OrderPlaced, ReserveStock&gt;("stock-reservations", options =>
     /// {
     ///     options.Kafka.BootstrapServers = "localhost:9092";
     ///     options.Topics.Add("orders");
-    /// });
+    /// })
+    /// .WithDatabase&lt;ShopContext&gt;();   // optional: database effects exactly once, through the inbox table
     /// </code>
     /// </example>
-    public static IServiceCollection AddTransactionalPipeline<TMessage, THandler>(
+    public static TransactionalPipelineBuilder AddTransactionalPipeline<TMessage, THandler>(
         this IServiceCollection services,
         string name,
         Action<TransactionalPipelineOptions> configure)
@@ -52,6 +53,6 @@ public static class TransactionalPipelineServiceCollectionExtensions
         // One hosted service per pipeline name; AddHostedService would keep only the first of one type.
         services.AddSingleton<IHostedService>(provider => new TransactionalPipelineHostedService<TMessage>(
             name, provider, provider.GetRequiredService<IOptionsMonitor<TransactionalPipelineOptions>>()));
-        return services;
+        return new TransactionalPipelineBuilder(services, name);
     }
 }

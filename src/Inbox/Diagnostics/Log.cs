@@ -47,6 +47,9 @@ internal static partial class Log
     [LoggerMessage(3024, LogLevel.Debug, "Message type {MessageType} at {Position} has no handler in this group; skipped")]
     public static partial void NoHandler(ILogger logger, string messageType, string position);
 
+    [LoggerMessage(3027, LogLevel.Debug, "The record at {Position} is a redelivery for consumer group {Recipient}; skipped")]
+    public static partial void RedeliveryForAnotherGroup(ILogger logger, string position, string recipient);
+
     [LoggerMessage(3025, LogLevel.Error, "Finishing the record at {Position} failed (database or dead-letter topic unavailable?); trying again in {Delay}")]
     public static partial void InfrastructureFailed(ILogger logger, Exception exception, string position, TimeSpan delay);
 

@@ -51,6 +51,18 @@ internal static partial class Log
     [LoggerMessage(5031, LogLevel.Error, "Pipeline {Pipeline} dead-lettered {TopicPartitionOffset} to {DeadLetterTopic}: {Reason}")]
     public static partial void DeadLettered(ILogger logger, string pipeline, TopicPartitionOffset topicPartitionOffset, string deadLetterTopic, string reason);
 
+    [LoggerMessage(5032, LogLevel.Debug, "Pipeline {Pipeline}: the database effects of {TopicPartitionOffset} (event {EventId}) were committed by an earlier attempt; producing its outputs only")]
+    public static partial void DatabaseEffectsAlreadyCommitted(ILogger logger, string pipeline, TopicPartitionOffset topicPartitionOffset, Guid eventId);
+
+    [LoggerMessage(5035, LogLevel.Debug, "Pipeline {Pipeline}: {TopicPartitionOffset} is a redelivery for consumer group {Recipient}; skipped")]
+    public static partial void RedeliveryForAnotherGroup(ILogger logger, string pipeline, TopicPartitionOffset topicPartitionOffset, string recipient);
+
+    [LoggerMessage(5033, LogLevel.Information, "Pipeline {Pipeline} deleted {Deleted} inbox rows processed before {Cutoff:O}")]
+    public static partial void RetentionDeleted(ILogger logger, string pipeline, int deleted, DateTime cutoff);
+
+    [LoggerMessage(5034, LogLevel.Warning, "Pipeline {Pipeline} could not delete expired inbox rows; it tries again at the next interval")]
+    public static partial void RetentionFailed(ILogger logger, Exception exception, string pipeline);
+
     [LoggerMessage(5040, LogLevel.Debug, "librdkafka {Client}: {Facility} {Message}")]
     public static partial void Client(ILogger logger, string client, string facility, string message);
 }

@@ -24,6 +24,9 @@ internal static class PipelineTelemetry
     public static readonly Counter<long> RecordsDeadLettered = Meter.CreateCounter<long>(
         "outbox.pipeline.records.dead_lettered", "{record}", "Input records sent to the dead-letter topic.");
 
+    public static readonly Counter<long> RecordsReplayed = Meter.CreateCounter<long>(
+        "outbox.pipeline.records.replayed", "{record}", "Inputs whose database effects an earlier attempt had committed: outputs produced again, database untouched.");
+
     public static readonly Counter<long> TransactionsCommitted = Meter.CreateCounter<long>(
         "outbox.pipeline.transactions.committed", "{transaction}", "Transactions committed.");
 

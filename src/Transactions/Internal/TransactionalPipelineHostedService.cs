@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Outbox.ClaimCheck;
 using Outbox.Messaging;
 using Outbox.Transactions.Diagnostics;
+using Outbox.Transactions.Internal.Database;
 using Outbox.Transactions.Internal.Kafka;
 using Outbox.Transactions.Internal.Processing;
 
@@ -23,12 +24,49 @@ internal sealed class TransactionalPipelineHostedService<TMessage>(
 {
     private static readonly TimeSpan MaxRestartDelay = TimeSpan.FromSeconds(30);
 
+    private readonly PipelineDatabase? _database = services.GetKeyedService<PipelineDatabase>(name);
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // A DbContext the pipeline cannot use fails the host's start, not every record.
+        if (_database is not null)
+        {
+            PipelineDatabaseCheck.Verify(name, _database, services);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = PipelineSettings.From(name, options.Get(name));
         var logger = (services.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance)
             .CreateLogger($"Outbox.Transactions.{name}");
         var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        var retention = StartRetention(settings, time, logger, stoppingToken);
+        try
+        {
+            await RunWithRestartsAsync(settings, logger, time, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await retention.ConfigureAwait(false);
+        }
+    }
+
+    private Task StartRetention(PipelineSettings settings, TimeProvider time, ILogger logger, CancellationToken stoppingToken)
+    {
+        if (_database is null || services.GetRequiredService<IOptionsMonitor<PipelineDatabaseOptions>>().Get(name) is not { ProcessedEventRetention: { } retention } databaseOptions)
+        {
+            return Task.CompletedTask;
+        }
+
+        var expiry = new ProcessedEventRetention(name, settings.GroupId, _database, retention, services.GetRequiredService<IServiceScopeFactory>(), time, logger);
+        return expiry.RunAsync(databaseOptions.RetentionInterval, stoppingToken);
+    }
+
+    private async Task RunWithRestartsAsync(PipelineSettings settings, ILogger logger, TimeProvider time, CancellationToken stoppingToken)
+    {
         for (var failures = 0; !stoppingToken.IsCancellationRequested;)
         {
             try
@@ -59,9 +97,13 @@ internal sealed class TransactionalPipelineHostedService<TMessage>(
         var serializer = services.GetRequiredService<IMessageSerializer>();
         InputTypes.Register<TMessage>(registry);
         var claimCheck = services.GetService<ClaimCheckProcessor>();
+        var scopes = services.GetRequiredService<IServiceScopeFactory>();
+        IHandlerAttempt<TMessage> attempt = _database is null
+            ? new ScopedHandlerAttempt<TMessage>(scopes)
+            : new DatabaseHandlerAttempt<TMessage>(settings, _database, scopes, time, logger);
         var processor = new RecordProcessor<TMessage>(
             settings,
-            services.GetRequiredService<IServiceScopeFactory>(),
+            attempt,
             registry,
             serializer,
             new OutputRecordFactory(registry, serializer, settings.Source, time, claimCheck),

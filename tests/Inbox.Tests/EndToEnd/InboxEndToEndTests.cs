@@ -200,6 +200,28 @@ public sealed class InboxEndToEndTests
         Assert.Empty(await new InboxOperationsProbe(database).BlockedAsync());
     }
 
+    [Fact]
+    public async Task A_copy_redelivered_to_another_consumer_group_is_skipped_and_one_redelivered_to_this_group_is_handled()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var broker = await EmbeddedKafkaBroker.StartAsync(new EmbeddedKafkaOptions { DefaultPartitions = 3 }, cancellationToken: ct);
+        await using var database = await TestDatabase.SqliteAsync();
+        using var producer = new OrderProducer(broker.BootstrapServers);
+        var probe = new HandlerProbe();
+
+        // One key, so the records are handled in this order and the last one handled means the others were decided.
+        await producer.SendAsync(new OrderPlaced { OrderId = "order-r", Sequence = 1 }, redeliveredTo: "billing");
+        var ours = await producer.SendAsync(new OrderPlaced { OrderId = "order-r", Sequence = 2 }, redeliveredTo: "shipping");
+        var plain = await producer.SendAsync(new OrderPlaced { OrderId = "order-r", Sequence = 3 });
+
+        await using var host = await InboxTestHost.StartAsync(broker.BootstrapServers, database, probe);
+        await Eventually.Until(() => CountShipments(database), n => n == 2, "the two records for this group handled");
+
+        await using var db = database.NewContext();
+        Assert.Equal([ours, plain], (await db.Shipments.OrderBy(s => s.Sequence).ToListAsync(ct)).Select(s => s.EventId));
+        Assert.DoesNotContain(probe.Calls, c => c.Message.Sequence == 1);
+    }
+
     internal static async Task<int> CountShipments(TestDatabase database)
     {
         await using var db = database.NewContext();

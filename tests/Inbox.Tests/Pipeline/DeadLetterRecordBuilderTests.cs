@@ -72,7 +72,7 @@ public sealed class DeadLetterRecordBuilderTests
     }
 
     [Fact]
-    public void Dead_lettering_again_replaces_the_earlier_reason_headers_and_requeueing_removes_them()
+    public void Dead_lettering_again_replaces_the_earlier_reason_headers_and_a_redelivery_removes_them()
     {
         var first = DeadLetterRecordBuilder.Build(Records.At(1, "k", headers: new Headers { { "ce_id", "x"u8.ToArray() } }), DeadLetterReason.UnknownType("a.b"), "g", FailedAt);
         var again = DeadLetterRecordBuilder.Build(Records.At(9, "k", headers: first.Headers), DeadLetterReason.MissingType(), "g", FailedAt);
@@ -81,8 +81,9 @@ public sealed class DeadLetterRecordBuilderTests
         Assert.Equal("missing ce_type header", Text(again, DeadLetterHeaders.Reason));
         Assert.Equal("9", Text(again, DeadLetterHeaders.OriginalOffset));
 
-        var requeued = DeadLetterRecordBuilder.BuildRequeue(new ConsumeResult<byte[]?, byte[]?> { Message = again });
-        Assert.Equal(["ce_id"], requeued.Headers.Select(h => h.Key));
+        var requeued = DeadLetterRecordBuilder.BuildRedelivery(new ConsumeResult<byte[]?, byte[]?> { Message = again }, "g");
+        Assert.Equal(["ce_id", MessageHeaders.RedeliveredTo], requeued.Headers.Select(h => h.Key));
+        Assert.Equal("g", Text(requeued, MessageHeaders.RedeliveredTo));
         Assert.Equal(again.Key, requeued.Key);
         Assert.Equal(again.Value, requeued.Value);
     }
@@ -91,5 +92,15 @@ public sealed class DeadLetterRecordBuilderTests
     {
         Assert.True(message.Headers.TryGetLastBytes(header, out var bytes), $"Header {header} is missing.");
         return Encoding.UTF8.GetString(bytes);
+    }
+
+    [Fact]
+    public void A_redelivery_of_a_redelivery_is_addressed_once_to_the_latest_group()
+    {
+        var first = DeadLetterRecordBuilder.BuildRedelivery(new ConsumeResult<byte[]?, byte[]?> { Message = new Message<byte[]?, byte[]?> { Headers = [] } }, "old");
+        var again = DeadLetterRecordBuilder.BuildRedelivery(new ConsumeResult<byte[]?, byte[]?> { Message = first }, "new");
+
+        Assert.Single(again.Headers, h => h.Key == MessageHeaders.RedeliveredTo);
+        Assert.Equal("new", Text(again, MessageHeaders.RedeliveredTo));
     }
 }

@@ -15,7 +15,7 @@ internal sealed class OrderProducer : IDisposable
     public OrderProducer(string bootstrapServers) =>
         _producer = new ProducerBuilder<byte[]?, byte[]?>(new KafkaClientOptions { BootstrapServers = bootstrapServers }.CreateProducerConfig()).Build();
 
-    public async Task<Guid> SendAsync(OrderEvent message, string topic = "orders", Guid? eventId = null)
+    public async Task<Guid> SendAsync(OrderEvent message, string topic = "orders", Guid? eventId = null, string? redeliveredTo = null)
     {
         var envelope = new MessageEnvelope
         {
@@ -27,7 +27,13 @@ internal sealed class OrderProducer : IDisposable
             Key = message.OrderId,
             Payload = Serializer.Serialize(message, message.GetType()),
         };
-        await SendRawAsync(topic, message.OrderId, envelope.ToKafkaHeaders(), envelope.Payload.ToArray());
+        var headers = envelope.ToKafkaHeaders();
+        if (redeliveredTo is not null)
+        {
+            headers.Add(MessageHeaders.RedeliveredTo, Encoding.UTF8.GetBytes(redeliveredTo));
+        }
+
+        await SendRawAsync(topic, message.OrderId, headers, envelope.Payload.ToArray());
         return envelope.Id;
     }
 

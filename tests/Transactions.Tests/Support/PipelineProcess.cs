@@ -15,7 +15,8 @@ internal sealed class PipelineProcess : IDisposable
         _output = output;
     }
 
-    public static PipelineProcess Start(string bootstrapServers, string groupId, string instanceId, StringBuilder output)
+    /// <summary>Starts the host; with <paramref name="database"/> it runs the pipeline with database effects there.</summary>
+    public static PipelineProcess Start(string bootstrapServers, string groupId, string instanceId, StringBuilder output, EnrichmentDatabase? database = null)
     {
         var host = Path.Combine(AppContext.BaseDirectory, "Outbox.Transactions.PipelineHost.dll");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } dotnet ? dotnet : "dotnet")
@@ -28,6 +29,12 @@ internal sealed class PipelineProcess : IDisposable
         start.ArgumentList.Add(bootstrapServers);
         start.ArgumentList.Add(groupId);
         start.ArgumentList.Add(instanceId);
+        if (database is not null)
+        {
+            start.ArgumentList.Add(database.Provider);
+            start.ArgumentList.Add(database.ConnectionString);
+        }
+
         var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => Append(output, e.Data);
         process.ErrorDataReceived += (_, e) => Append(output, e.Data);

@@ -128,6 +128,21 @@ public sealed class RecordProcessorTests
         Assert.Equal("1", InputRecords.Header(processed.Records[0].Message.Headers, DeadLetterHeaders.Attempts));
     }
 
+    [Theory]
+    [InlineData("shipping", 0)]
+    [InlineData("enricher", 1)]
+    public async Task A_copy_redelivered_to_another_consumer_group_is_skipped_and_one_for_this_group_is_processed(string redeliveredTo, int outputs)
+    {
+        var message = InputRecords.Message(InputRecords.Envelope(new OrderReceived("order-1", 1), "order-1"));
+        message.Headers.Add(MessageHeaders.RedeliveredTo, Encoding.UTF8.GetBytes(redeliveredTo));
+
+        var processed = await Processor().ProcessAsync(InputRecords.Consumed(message), TestContext.Current.CancellationToken);
+
+        Assert.False(processed.DeadLettered);
+        Assert.Equal(outputs, processed.Records.Count);
+        Assert.Equal(outputs, _handler.Attempts.Count);
+    }
+
     private RecordProcessor<OrderReceived> Processor(int maxAttempts = 3)
     {
         var options = new TransactionalPipelineOptions { MaxAttempts = maxAttempts, RetryBackoff = TimeSpan.Zero };
@@ -138,7 +153,7 @@ public sealed class RecordProcessorTests
         InputTypes.Register<OrderReceived>(_registry);
         return new RecordProcessor<OrderReceived>(
             settings,
-            services.GetRequiredService<IServiceScopeFactory>(),
+            new ScopedHandlerAttempt<OrderReceived>(services.GetRequiredService<IServiceScopeFactory>()),
             _registry,
             serializer,
             new OutputRecordFactory(_registry, serializer, settings.Source, TimeProvider.System),

@@ -1,149 +1,16 @@
-using System.Diagnostics.CodeAnalysis;
 using Outbox.Inbox.Internal.Consuming;
 
 namespace Outbox.Inbox.Internal.Dispatch;
 
 /// <summary>
-/// Records with the same key run one after another in offset order; different keys run in parallel,
-/// bounded by a limiter shared by every partition of one consume loop (MaxDegreeOfParallelism).
-/// Each key with work has a chain: the first record starts it, later records of the key queue behind
-/// it, and the chain ends when its queue is empty. Unkeyed records share one chain.
+/// Records with the same key run one after another in offset order; different keys run in parallel up to
+/// MaxDegreeOfParallelism. An unfinished record halts its key only. Unkeyed records share one chain.
 /// </summary>
-[SuppressMessage("Design", "CA1001", Justification = "The abort source has no timer or linked registrations to release, and chains abandoned past the abort grace may still read its token.")]
-internal sealed class KeyOrderedDispatcher : IRecordDispatcher
+internal sealed class KeyOrderedDispatcher(SemaphoreSlim limiter, RecordProcessor process, Action<ConsumedRecord, Exception> onFault)
+    : ChainDispatcher<KeyOrderedDispatcher.RecordKey>(limiter, process, onFault)
 {
-    private readonly Dictionary<ChainKey, Queue<ConsumedRecord>> _chains = [];
-    private readonly HashSet<ChainKey> _halted = [];
-    private readonly Lock _lock = new();
-    private readonly SemaphoreSlim _limiter;
-    private readonly RecordProcessor _process;
-    private readonly Action<ConsumedRecord, Exception> _onFault;
-    private readonly CancellationTokenSource _abort = new();
-    private TaskCompletionSource _idle = NewCompletedSignal();
-    private int _buffered;
-    private bool _stopped;
+    protected override RecordKey ChainOf(ConsumedRecord record) => new(record.Key);
 
-    public KeyOrderedDispatcher(SemaphoreSlim limiter, RecordProcessor process, Action<ConsumedRecord, Exception> onFault)
-    {
-        _limiter = limiter;
-        _process = process;
-        _onFault = onFault;
-    }
-
-    public int Buffered => Volatile.Read(ref _buffered);
-
-    public void Enqueue(ConsumedRecord record)
-    {
-        var key = new ChainKey(record.Key);
-        lock (_lock)
-        {
-            if (_stopped || _halted.Contains(key))
-            {
-                return;
-            }
-
-            _buffered++;
-            if (_chains.TryGetValue(key, out var waiting))
-            {
-                waiting.Enqueue(record);
-                return;
-            }
-
-            if (_chains.Count == 0)
-            {
-                _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-
-            _chains.Add(key, new Queue<ConsumedRecord>());
-        }
-
-        _ = Task.Run(() => RunChainAsync(key, record));
-    }
-
-    public void Stop()
-    {
-        lock (_lock)
-        {
-            _stopped = true;
-            foreach (var waiting in _chains.Values)
-            {
-                _buffered -= waiting.Count;
-                waiting.Clear();
-            }
-        }
-    }
-
-    public void Abort() => _abort.Cancel();
-
-    public Task WhenIdleAsync()
-    {
-        lock (_lock)
-        {
-            return _idle.Task;
-        }
-    }
-
-    private async Task RunChainAsync(ChainKey key, ConsumedRecord first)
-    {
-        var record = first;
-        var token = _abort.Token;
-        while (true)
-        {
-            var finished = false;
-            try
-            {
-                await _limiter.WaitAsync(token).ConfigureAwait(false);
-                try
-                {
-                    await _process(record, token).ConfigureAwait(false);
-                    finished = true;
-                }
-                finally
-                {
-                    _limiter.Release();
-                }
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-            }
-            catch (Exception e)
-            {
-                _onFault(record, e);
-            }
-
-            lock (_lock)
-            {
-                _buffered--;
-                if (!finished || _stopped || !_chains[key].TryDequeue(out var next))
-                {
-                    // An unfinished record halts its key: a later record of the key must not overtake it.
-                    if (!finished)
-                    {
-                        _halted.Add(key);
-                    }
-
-                    var dropped = _chains[key];
-                    _buffered -= dropped.Count;
-                    _chains.Remove(key);
-                    if (_chains.Count == 0)
-                    {
-                        _idle.TrySetResult();
-                    }
-
-                    return;
-                }
-
-                record = next;
-            }
-        }
-    }
-
-    private static TaskCompletionSource NewCompletedSignal()
-    {
-        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        signal.SetResult();
-        return signal;
-    }
-
-    private readonly record struct ChainKey(string? Value);
+    /// <summary>A record's key; null (unkeyed) is a chain of its own.</summary>
+    internal readonly record struct RecordKey(string? Value);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Outbox.ClaimCheck;
@@ -92,6 +93,12 @@ internal sealed class InboxPipeline
 
     private async Task ProcessOnceAsync(ConsumedRecord record, CancellationToken cancellationToken)
     {
+        if (IsRedeliveryForAnotherGroup(record, out var recipient))
+        {
+            Log.RedeliveryForAnotherGroup(_logger, record.TopicPartitionOffset.ToString(), recipient!);
+            return;
+        }
+
         if (!_decoder.TryReadEventId(record, out var eventId, out var failure))
         {
             await _deadLetters.PublishAsync(record, failure!, cancellationToken).ConfigureAwait(false);
@@ -158,6 +165,12 @@ internal sealed class InboxPipeline
             await FinishAsync(record, eventId, result, cancellationToken).ConfigureAwait(false);
             return;
         }
+    }
+
+    private bool IsRedeliveryForAnotherGroup(ConsumedRecord record, out string? recipient)
+    {
+        recipient = record.Headers.TryGetLastBytes(Messaging.MessageHeaders.RedeliveredTo, out var group) ? Encoding.UTF8.GetString(group) : null;
+        return recipient is not null && recipient != _group;
     }
 
     private async Task FinishAsync(ConsumedRecord record, Guid eventId, HandlingResult result, CancellationToken cancellationToken)

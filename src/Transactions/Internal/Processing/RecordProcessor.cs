@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using System.Text;
 using Confluent.Kafka;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Outbox.ClaimCheck;
 using Outbox.Messaging;
@@ -9,12 +9,13 @@ using Outbox.Transactions.Diagnostics;
 namespace Outbox.Transactions.Internal.Processing;
 
 /// <summary>
-/// Reads the envelope, resolves and deserializes the message, and calls the handler in its own DI scope, up to
-/// <see cref="PipelineSettings.MaxAttempts"/> times. A record that cannot be read or keeps failing becomes a dead letter.
+/// Reads the envelope, resolves and deserializes the message, and runs a handler attempt (its own DI scope and, with a
+/// database, its own database transaction), up to <see cref="PipelineSettings.MaxAttempts"/> times. A record that
+/// cannot be read or keeps failing becomes a dead letter.
 /// </summary>
 internal sealed class RecordProcessor<TMessage>(
     PipelineSettings settings,
-    IServiceScopeFactory scopes,
+    IHandlerAttempt<TMessage> handlerAttempt,
     MessageTypeRegistry registry,
     IMessageSerializer serializer,
     OutputRecordFactory outputs,
@@ -26,6 +27,14 @@ internal sealed class RecordProcessor<TMessage>(
 {
     public async ValueTask<ProcessedRecord> ProcessAsync(ConsumeResult<byte[]?, byte[]?> record, CancellationToken cancellationToken)
     {
+        if (record.Message.Headers is { } addressed && addressed.TryGetLastBytes(MessageHeaders.RedeliveredTo, out var recipient)
+            && Encoding.UTF8.GetString(recipient) is var group && group != settings.GroupId)
+        {
+            // An operator requeued (or an inbox released) a copy for another consumer group: this pipeline saw the original.
+            Log.RedeliveryForAnotherGroup(logger, settings.Name, record.TopicPartitionOffset, group);
+            return new ProcessedRecord([], false);
+        }
+
         ReadOnlyMemory<byte> value = record.Message.Value ?? [];
         if (claimCheck is not null && record.Message.Headers is { } marked && marked.TryGetLastBytes(ClaimCheckHeaders.Reference, out var reference))
         {
@@ -70,12 +79,7 @@ internal sealed class RecordProcessor<TMessage>(
             var context = new PipelineContext(envelope, record.TopicPartitionOffset, attempt, outputs);
             try
             {
-                var scope = scopes.CreateAsyncScope();
-                await using (scope.ConfigureAwait(false))
-                {
-                    var handler = scope.ServiceProvider.GetRequiredService<IPipelineHandler<TMessage>>();
-                    await handler.HandleAsync(message, context, cancellationToken).ConfigureAwait(false);
-                }
+                await handlerAttempt.RunAsync(message, context, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {

@@ -35,7 +35,7 @@ internal sealed class ParkedEventReleaser
         {
             var position = new TopicPartitionOffset(_deadLetters.DeadLetterTopicOf(topic), parkedEvent.DeadLetterPartition, parkedEvent.DeadLetterOffset);
             var copy = await _reader.ReadAsync(position, cancellationToken).ConfigureAwait(false);
-            await _producer.ProduceAsync(topic, DeadLetterRecordBuilder.BuildRequeue(copy), cancellationToken).ConfigureAwait(false);
+            await _producer.ProduceAsync(topic, _deadLetters.RedeliveryOf(copy), cancellationToken).ConfigureAwait(false);
             await _store.MarkReleasedAsync(parkedEvent.EventId, cancellationToken).ConfigureAwait(false);
         }
 

@@ -24,6 +24,10 @@ internal sealed class DeadLetterPublisher
 
     public string DeadLetterTopicOf(string topic) => topic + _options.DeadLetterTopicSuffix;
 
+    /// <summary>The copy of a dead-lettered record that goes back to its original topic, for this consumer group only.</summary>
+    public Message<byte[]?, byte[]?> RedeliveryOf(ConsumeResult<byte[]?, byte[]?> deadLetter) =>
+        DeadLetterRecordBuilder.BuildRedelivery(deadLetter, _options.ConsumerGroup);
+
     public async Task<TopicPartitionOffset> PublishAsync(ConsumedRecord record, DeadLetterReason reason, CancellationToken cancellationToken)
     {
         var topic = DeadLetterTopicOf(record.Topic);

@@ -57,17 +57,22 @@ internal static class DeadLetterRecordBuilder
     }
 
     /// <summary>The record to produce back to the original topic: the dead-letter headers removed, everything else unchanged.</summary>
-    public static Message<byte[]?, byte[]?> BuildRequeue(ConsumeResult<byte[]?, byte[]?> deadLetter)
+    /// <summary>
+    /// The copy of a dead-lettered record that goes back to its original topic for one consumer group: key, payload
+    /// and original headers, without the reason headers, addressed to <paramref name="consumerGroup"/>.
+    /// </summary>
+    public static Message<byte[]?, byte[]?> BuildRedelivery(ConsumeResult<byte[]?, byte[]?> deadLetter, string consumerGroup)
     {
         var headers = new Headers();
         foreach (var header in deadLetter.Message.Headers ?? [])
         {
-            if (!header.Key.StartsWith(DeadLetterHeaders.Prefix, StringComparison.Ordinal))
+            if (!header.Key.StartsWith(DeadLetterHeaders.Prefix, StringComparison.Ordinal) && header.Key != MessageHeaders.RedeliveredTo)
             {
                 headers.Add(header.Key, header.GetValueBytes());
             }
         }
 
+        Add(headers, MessageHeaders.RedeliveredTo, consumerGroup);
         return new Message<byte[]?, byte[]?> { Key = deadLetter.Message.Key, Value = deadLetter.Message.Value, Headers = headers };
     }
 
