@@ -24,7 +24,7 @@ internal sealed class FetchApi(Cluster cluster) : KafkaApi<FetchRequest, FetchRe
         var deadline = Cluster.Time.GetTimestamp() + (long)(Math.Max(0, request.MaxWaitMs) * (Cluster.Time.TimestampFrequency / 1000.0));
         while (true)
         {
-            var (response, bytes, waitFor) = Read(request);
+            var (response, bytes, waitFor) = Read(context, request);
             var remaining = Cluster.Time.GetElapsedTime(Cluster.Time.GetTimestamp(), deadline);
             if (bytes >= Math.Max(1, request.MinBytes) || remaining <= TimeSpan.Zero || waitFor.Count == 0)
             {
@@ -39,7 +39,7 @@ internal sealed class FetchApi(Cluster cluster) : KafkaApi<FetchRequest, FetchRe
         }
     }
 
-    private (FetchResponse Response, int Bytes, List<Task> WaitFor) Read(FetchRequest request)
+    private (FetchResponse Response, int Bytes, List<Task> WaitFor) Read(RequestContext context, FetchRequest request)
     {
         var committed = request.IsolationLevel == 1;
         var response = new FetchResponse { Responses = [] };
@@ -96,15 +96,30 @@ internal sealed class FetchApi(Cluster cluster) : KafkaApi<FetchRequest, FetchRe
                     }
 
                     var size = batches.Sum(b => b.Size);
-                    var records = new byte[size];
-                    var at = 0;
-                    foreach (var batch in batches)
+                    if (batches.Count == 1)
                     {
-                        batch.Data.CopyTo(records, at);
-                        at += batch.Size;
+                        // The usual case with large batches: the response refers to the stored bytes, and
+                        // their frame stays alive until the response is written.
+                        if (batches[0].Frame is { } frame)
+                        {
+                            context.HoldUntilSent(frame);
+                        }
+
+                        result.Records = batches[0].Data;
+                    }
+                    else
+                    {
+                        var records = new byte[size];
+                        var at = 0;
+                        foreach (var batch in batches)
+                        {
+                            batch.Data.Span.CopyTo(records.AsSpan(at));
+                            at += batch.Size;
+                        }
+
+                        result.Records = records;
                     }
 
-                    result.Records = records;
                     total += size;
                     if (committed)
                     {

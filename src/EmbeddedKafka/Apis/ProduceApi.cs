@@ -38,7 +38,7 @@ internal sealed class ProduceApi(Cluster cluster) : KafkaApi<ProduceRequest, Pro
                 foreach (var partitionData in topicData.PartitionData)
                 {
                     batches.Clear();
-                    topicResponse.PartitionResponses.Add(Append(request, topicData.Name, partitionData, batches));
+                    topicResponse.PartitionResponses.Add(Append(context, request, topicData.Name, partitionData, batches));
                 }
             }
         }
@@ -46,7 +46,7 @@ internal sealed class ProduceApi(Cluster cluster) : KafkaApi<ProduceRequest, Pro
         return ValueTask.FromResult(request.Acks == 0 ? null : response);
     }
 
-    private ProduceResponse.PartitionProduceResponse Append(ProduceRequest request, string topic, ProduceRequest.PartitionProduceData data, List<(int Offset, RecordBatchHeader Header)> batches)
+    private ProduceResponse.PartitionProduceResponse Append(RequestContext context, ProduceRequest request, string topic, ProduceRequest.PartitionProduceData data, List<(int Offset, RecordBatchHeader Header)> batches)
     {
         var result = new ProduceResponse.PartitionProduceResponse { Index = data.Index, BaseOffset = -1, LogAppendTimeMs = -1, LogStartOffset = -1 };
         var log = Cluster.FindPartition(topic, data.Index);
@@ -98,7 +98,7 @@ internal sealed class ProduceApi(Cluster cluster) : KafkaApi<ProduceRequest, Pro
             }
             else
             {
-                baseOffset = log.Append(records.Span[offset..], header);
+                baseOffset = context.Frame is { } frame ? log.Append(records[offset..], header, frame) : log.Append(records.Span[offset..], header);
             }
 
             if (firstOffset < 0)

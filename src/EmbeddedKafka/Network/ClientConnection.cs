@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -12,7 +11,7 @@ namespace Outbox.EmbeddedKafka.Network;
 /// One client connection. Requests are handled one at a time, so responses leave in request order,
 /// as Apache Kafka does; a malformed frame or an unknown API closes the connection.
 /// </summary>
-internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, ApiTable apis) : IDisposable
+internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, ApiTable apis, FramePool frames) : IDisposable
 {
     private readonly NetworkStream _stream = new(socket, ownsSocket: true);
     private readonly string _clientHost = (socket.RemoteEndPoint as System.Net.IPEndPoint)?.Address.ToString() ?? "unknown";
@@ -57,18 +56,18 @@ internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, 
                     return;
                 }
 
-                var frame = ArrayPool<byte>.Shared.Rent(size);
+                var frame = RequestFrame.Rent(frames, size);
                 try
                 {
-                    if (!await ReadExactlyAsync(frame.AsMemory(0, size), cancellationToken).ConfigureAwait(false)
-                        || !await HandleAsync(frame.AsMemory(0, size), cancellationToken).ConfigureAwait(false))
+                    if (!await ReadExactlyAsync(frame.Memory, cancellationToken).ConfigureAwait(false)
+                        || !await HandleAsync(frame, cancellationToken).ConfigureAwait(false))
                     {
                         return;
                     }
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(frame);
+                    frame.Release();
                 }
             }
         }
@@ -83,8 +82,9 @@ internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, 
     }
 
     /// <summary>Handles one frame; false closes the connection.</summary>
-    private async Task<bool> HandleAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    private async Task<bool> HandleAsync(RequestFrame request, CancellationToken cancellationToken)
     {
+        ReadOnlyMemory<byte> frame = request.Memory;
         var apiKey = BinaryPrimitives.ReadInt16BigEndian(frame.Span);
         var version = BinaryPrimitives.ReadInt16BigEndian(frame.Span[2..]);
         var correlationId = BinaryPrimitives.ReadInt32BigEndian(frame.Span[4..]);
@@ -110,28 +110,34 @@ internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, 
         }
 
         IKafkaMessage? response;
-        string? clientId;
-        ReadOnlyMemory<byte> body;
+        RequestContext? context = null;
         try
         {
-            (clientId, body) = ReadHeader(frame, api.FlexibleRequestHeader(version));
-            var context = new RequestContext(cluster, api.Key, version, correlationId, clientId, _clientHost, Id);
-            response = await api.HandleAsync(context, body, cancellationToken).ConfigureAwait(false);
-        }
-        catch (KafkaProtocolException e)
-        {
-            Log.MalformedRequest(cluster.Logger, Id, api.Key, version, e.Message);
-            return false;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            Log.HandlerFailed(cluster.Logger, e, Id, api.Key, version);
-            return false;
-        }
+            try
+            {
+                var (clientId, body) = ReadHeader(frame, api.FlexibleRequestHeader(version));
+                context = new RequestContext(cluster, api.Key, version, correlationId, clientId, _clientHost, Id, request);
+                response = await api.HandleAsync(context, body, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KafkaProtocolException e)
+            {
+                Log.MalformedRequest(cluster.Logger, Id, api.Key, version, e.Message);
+                return false;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.HandlerFailed(cluster.Logger, e, Id, api.Key, version);
+                return false;
+            }
 
-        if (response is not null)
+            if (response is not null)
+            {
+                await SendAsync(correlationId, api.FlexibleResponseHeader(version), response, version, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
         {
-            await SendAsync(correlationId, api.FlexibleResponseHeader(version), response, version, cancellationToken).ConfigureAwait(false);
+            context?.ReleaseHeld();
         }
 
         return true;

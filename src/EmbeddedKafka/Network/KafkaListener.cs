@@ -12,6 +12,7 @@ internal sealed class KafkaListener : IAsyncDisposable
     private readonly Socket _socket;
     private readonly Cluster _cluster;
     private readonly ApiTable _apis;
+    private readonly FramePool _frames = new();
     private readonly ConcurrentDictionary<long, (ClientConnection Connection, Task Run)> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task? _acceptLoop;
@@ -66,7 +67,7 @@ internal sealed class KafkaListener : IAsyncDisposable
 
             client.NoDelay = true;
             var id = Interlocked.Increment(ref _nextConnectionId);
-            var connection = new ClientConnection(id, client, _cluster, _apis);
+            var connection = new ClientConnection(id, client, _cluster, _apis, _frames);
             var run = Task.Run(() => connection.RunAsync(cancellationToken), CancellationToken.None);
             _connections[id] = (connection, run);
             _ = run.ContinueWith(_ => _connections.TryRemove(id, out var _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

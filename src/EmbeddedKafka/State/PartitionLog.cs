@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Outbox.EmbeddedKafka.Network;
 using Outbox.EmbeddedKafka.Protocol;
 using Outbox.EmbeddedKafka.Storage;
 
@@ -61,17 +63,37 @@ internal sealed class PartitionLog
         return _producers.TryGetValue(header.ProducerId, out var state) ? state.Check(header, out duplicateOf) : ErrorCode.None;
     }
 
-    /// <summary>Appends a validated client batch and returns its base offset.</summary>
+    /// <summary>Appends a validated client batch, copying it, and returns its base offset.</summary>
     public long Append(ReadOnlySpan<byte> batch, in RecordBatchHeader header)
     {
-        var baseOffset = HighWatermark;
         // Overwritten entirely by the copy, so the runtime need not zero it first.
         var data = GC.AllocateUninitializedArray<byte>(header.TotalSize);
         batch[..header.TotalSize].CopyTo(data);
-        BinaryPrimitives.WriteInt64BigEndian(data, baseOffset);
-        BinaryPrimitives.WriteInt32BigEndian(data.AsSpan(12), 0); // one leader, epoch 0; outside the CRC
+        return Append(data, header, frame: null);
+    }
+
+    /// <summary>
+    /// Appends a validated batch that arrived in <paramref name="frame"/> and returns its base offset. A
+    /// batch filling at least half of the frame is kept as a slice of it; a smaller one is copied, so a
+    /// frame kept alive by a batch never costs more than twice the batch's size.
+    /// </summary>
+    public long Append(ReadOnlyMemory<byte> batch, in RecordBatchHeader header, RequestFrame frame)
+    {
+        if (header.TotalSize * 2L < frame.Capacity || !frame.Contains(batch))
+        {
+            return Append(batch.Span, header);
+        }
+
+        return Append(MemoryMarshal.AsMemory(batch[..header.TotalSize]), header, frame);
+    }
+
+    private long Append(Memory<byte> data, in RecordBatchHeader header, RequestFrame? frame)
+    {
+        var baseOffset = HighWatermark;
+        BinaryPrimitives.WriteInt64BigEndian(data.Span, baseOffset);
+        BinaryPrimitives.WriteInt32BigEndian(data.Span[12..], 0); // one leader, epoch 0; outside the CRC
         Store(new StoredBatch(baseOffset, baseOffset + header.LastOffsetDelta, header.MaxTimestamp, header.ProducerId,
-            header.ProducerEpoch, header.IsTransactional, IsControl: false, data));
+            header.ProducerEpoch, header.IsTransactional, IsControl: false, data, frame));
 
         if (header.ProducerId >= 0)
         {
@@ -195,11 +217,16 @@ internal sealed class PartitionLog
 
         Storage?.DeleteBefore(offset);
         LogStartOffset = offset;
-        while (_batches.Count > 0 && _batches[0].LastOffset < offset)
+        var drop = 0;
+        while (drop < _batches.Count && _batches[drop].LastOffset < offset)
         {
-            _bytes -= _batches[0].Size;
-            _batches.RemoveAt(0);
+            // A fetch response still being written holds a reference of its own (RequestContext.HoldUntilSent).
+            _bytes -= _batches[drop].Size;
+            _batches[drop].Frame?.Release();
+            drop++;
         }
+
+        _batches.RemoveRange(0, drop);
 
         _aborted.RemoveAll(a => a.MarkerOffset < offset);
         Signal();
@@ -260,6 +287,7 @@ internal sealed class PartitionLog
     {
         // Disk first: if the write fails, the log stays as it was and the request fails.
         Storage?.Append(batch);
+        batch.Frame?.AddReference();
         _batches.Add(batch);
         _bytes += batch.Size;
         HighWatermark = batch.LastOffset + 1;

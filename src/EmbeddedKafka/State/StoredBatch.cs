@@ -1,6 +1,12 @@
+using Outbox.EmbeddedKafka.Network;
+
 namespace Outbox.EmbeddedKafka.State;
 
-/// <summary>A record batch in a partition log: the client's bytes with the base offset written in, plus an index entry.</summary>
+/// <summary>
+/// A record batch in a partition log: the client's bytes with the base offset written in, plus an index
+/// entry. <see cref="Data"/> is either an array of its own or a slice of the request frame it arrived
+/// in (<see cref="Frame"/>, one reference of which the batch holds until the log drops it).
+/// </summary>
 internal sealed record StoredBatch(
     long BaseOffset,
     long LastOffset,
@@ -9,7 +15,8 @@ internal sealed record StoredBatch(
     short ProducerEpoch,
     bool IsTransactional,
     bool IsControl,
-    byte[] Data)
+    ReadOnlyMemory<byte> Data,
+    RequestFrame? Frame = null)
 {
     public int Size => Data.Length;
 }

@@ -109,7 +109,7 @@ internal sealed class PartitionStore : IPartitionStorage, IDisposable
             Roll(batch.BaseOffset);
         }
 
-        _active!.Append(batch.Data);
+        _active!.Append(batch.Data.Span);
     }
 
     public void DeleteBefore(long logStartOffset)

@@ -140,8 +140,8 @@ public sealed class GarbageRequestFuzzTests
                 var expected = partition.LogStartOffset;
                 foreach (var batch in partition.Batches)
                 {
-                    var header = RecordBatchHeader.Read(batch.Data);
-                    Assert.Equal(header.Crc, Crc32C.Compute(batch.Data.AsSpan(RecordBatchHeader.AttributesOffset)));
+                    var header = RecordBatchHeader.Read(batch.Data.Span);
+                    Assert.Equal(header.Crc, Crc32C.Compute(batch.Data.Span[RecordBatchHeader.AttributesOffset..]));
                     Assert.True(batch.BaseOffset <= expected, $"{partition.Topic}-{partition.Partition}: gap before {batch.BaseOffset}");
                     expected = batch.LastOffset + 1;
                 }
