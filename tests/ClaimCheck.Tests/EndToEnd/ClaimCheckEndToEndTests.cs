@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Hosting;
 using Outbox.EmbeddedKafka;
 using Outbox.Messaging;
+using Outbox.Testing.Kafka;
 using Xunit;
 
 namespace Outbox.ClaimCheck.Tests.EndToEnd;

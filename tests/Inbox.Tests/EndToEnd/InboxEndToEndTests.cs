@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Outbox.EmbeddedKafka;
 using Outbox.Inbox.Tests.Support;
+using Outbox.Testing.Kafka;
 using Xunit;
 
 namespace Outbox.Inbox.Tests.EndToEnd;
@@ -71,7 +72,7 @@ public sealed class InboxEndToEndTests
         await using (await InboxTestHost.StartAsync(broker.BootstrapServers, database, new HandlerProbe()))
         {
             await Eventually.Until(() => CountShipments(database), n => n == 1, "the good record handled");
-            var deadLetters = TopicReader.ReadAtLeast(broker.BootstrapServers, "orders.dlt", 3);
+            var deadLetters = await TopicReader.ReadAtLeastAsync(broker.BootstrapServers, "orders.dlt", 3);
             var reasons = deadLetters.ToDictionary(r => Encoding.UTF8.GetString(r.Message.Key!), r => TopicReader.Header(r, DeadLetterHeaders.Reason));
             Assert.Equal("unknown message type 'shop.order-teleported'", reasons["order-u"]);
             Assert.Equal("payload could not be deserialized as 'shop.order-placed'", reasons["order-b"]);
@@ -109,7 +110,7 @@ public sealed class InboxEndToEndTests
         var blocked = await Eventually.Until(() => host.Operations.ListBlockedKeysAsync(ct), b => b.Count == 1 && b[0].ParkedEvents == 2, "order-p blocked with 2 parked");
         Assert.Equal(("orders", "order-p", (Guid?)poison), (blocked[0].Topic, blocked[0].Key, blocked[0].FailedEventId));
 
-        var deadLetters = TopicReader.ReadAtLeast(broker.BootstrapServers, "orders.dlt", 3);
+        var deadLetters = await TopicReader.ReadAtLeastAsync(broker.BootstrapServers, "orders.dlt", 3);
         var failed = deadLetters.Single(r => TopicReader.Header(r, Messaging.MessageHeaders.Id) == poison.ToString());
         Assert.Equal("handler failed after 3 attempts", TopicReader.Header(failed, DeadLetterHeaders.Reason));
         Assert.Equal("System.InvalidOperationException", TopicReader.Header(failed, DeadLetterHeaders.ExceptionType));
@@ -117,9 +118,9 @@ public sealed class InboxEndToEndTests
         Assert.Contains(nameof(HandlerProbe), TopicReader.Header(failed, DeadLetterHeaders.StackTrace));
         Assert.Equal("orders", TopicReader.Header(failed, DeadLetterHeaders.OriginalTopic));
         Assert.Equal("0", TopicReader.Header(failed, DeadLetterHeaders.OriginalOffset));
-        Assert.NotEmpty(TopicReader.Header(failed, DeadLetterHeaders.OriginalPartition));
-        Assert.NotEmpty(TopicReader.Header(failed, DeadLetterHeaders.OriginalTimestamp));
-        Assert.NotEmpty(TopicReader.Header(failed, DeadLetterHeaders.FailedAt));
+        Assert.False(string.IsNullOrEmpty(TopicReader.Header(failed, DeadLetterHeaders.OriginalPartition)));
+        Assert.False(string.IsNullOrEmpty(TopicReader.Header(failed, DeadLetterHeaders.OriginalTimestamp)));
+        Assert.False(string.IsNullOrEmpty(TopicReader.Header(failed, DeadLetterHeaders.FailedAt)));
         Assert.Equal("shipping", TopicReader.Header(failed, DeadLetterHeaders.ConsumerGroup));
         Assert.Equal("3", TopicReader.Header(failed, DeadLetterHeaders.Attempts));
         Assert.Equal("shop.order-placed", TopicReader.Header(failed, Messaging.MessageHeaders.Type));

@@ -2,17 +2,21 @@ using System.Text;
 using Confluent.Kafka;
 using Xunit;
 
-namespace Outbox.ClaimCheck.Tests.EndToEnd;
+namespace Outbox.Testing.Kafka;
 
-/// <summary>Reads committed records of a topic (every partition from the start) without a group, as stored on the broker.</summary>
-internal static class TopicReader
+/// <summary>
+/// Reads what a topic holds for a read_committed reader: every partition from the start to its end, assigned
+/// without a consumer group, as stored on the broker (a dead-letter topic, a pipeline's outputs).
+/// </summary>
+public static class TopicReader
 {
+    /// <summary>Reads the topic until it holds at least <paramref name="count"/> records, failing after 90 s.</summary>
     public static async Task<List<ConsumeResult<byte[]?, byte[]?>>> ReadAtLeastAsync(string bootstrapServers, string topic, int count)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while (true)
         {
-            var records = ReadAll(bootstrapServers, topic);
+            var records = await ReadAllAsync(bootstrapServers, topic);
             if (records.Count >= count)
             {
                 return records;
@@ -23,8 +27,16 @@ internal static class TopicReader
         }
     }
 
-    public static string? Header(ConsumeResult<byte[]?, byte[]?> record, string name) =>
-        record.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
+    /// <summary>Every committed record of the topic now; empty when the topic does not exist yet.</summary>
+    public static Task<List<ConsumeResult<byte[]?, byte[]?>>> ReadAllAsync(string bootstrapServers, string topic) =>
+        Task.Run(() => ReadAll(bootstrapServers, topic));
+
+    /// <summary>The last value of header <paramref name="name"/> as UTF-8 text, or null when the record has none.</summary>
+    public static string? Header(ConsumeResult<byte[]?, byte[]?> record, string name)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return record.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
+    }
 
     private static List<ConsumeResult<byte[]?, byte[]?>> ReadAll(string bootstrapServers, string topic)
     {
@@ -47,8 +59,9 @@ internal static class TopicReader
         consumer.Assign(metadata.Partitions.Select(p => new TopicPartitionOffset(topic, p.PartitionId, Offset.Beginning)));
         var endOfPartitions = 0;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (endOfPartitions < metadata.Partitions.Count && DateTime.UtcNow < deadline)
+        while (endOfPartitions < metadata.Partitions.Count)
         {
+            Assert.True(DateTime.UtcNow < deadline, $"Reading {topic} did not reach the end of every partition within 30 s.");
             if (consumer.Consume(TimeSpan.FromMilliseconds(500)) is not { } result)
             {
                 continue;
