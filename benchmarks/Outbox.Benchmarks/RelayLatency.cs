@@ -15,17 +15,16 @@ namespace Outbox.Benchmarks;
 public sealed record LatencyProbe(long SentAt, int Sequence);
 
 /// <summary>
-/// SaveChanges→consumer latency at a steady rate: one message per SaveChanges, paced by a PeriodicTimer,
+/// SaveChanges→consumer latency at a steady rate (1,000 msg/s unless told): one message per SaveChanges, paced by a PeriodicTimer,
 /// the framework's relay publishing to EmbeddedKafka, a read_committed consumer on a dedicated thread
 /// recording receive time minus the Stopwatch timestamp taken just before SaveChanges (one process, one
 /// clock). Not a BenchmarkDotNet job: a steady rate and a latency distribution are what is measured.
 /// </summary>
 public static class RelayLatency
 {
-    private const int Rate = 1_000;
     private const int TickMilliseconds = 10;
 
-    public static async Task RunAsync(string database, string connectionString, int count)
+    public static async Task RunAsync(string database, string connectionString, int count, int rate)
     {
         var run = "lat" + Guid.NewGuid().ToString("N")[..8];
         var topic = run + ".probes";
@@ -68,6 +67,7 @@ public static class RelayLatency
 
         await host.StartAsync();
         var latencies = new double[count];
+        var saves = new double[count];
         var received = 0;
         using var stop = new CancellationTokenSource();
         var allReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -101,13 +101,15 @@ public static class RelayLatency
         {
             while (sent < count && await timer.WaitForNextTickAsync())
             {
-                // Catch up with the schedule when a tick came late, so the average rate stays 1,000/s.
-                var due = Math.Min(count, (int)(started.Elapsed.TotalSeconds * Rate));
+                // Catch up with the schedule when a tick came late, so the average rate stays as requested.
+                var due = Math.Min(count, (int)(started.Elapsed.TotalSeconds * rate));
                 for (; sent < due; sent++)
                 {
                     await using var scope = host.Services.CreateAsyncScope();
-                    scope.ServiceProvider.GetRequiredService<IOutbox>().Add(new LatencyProbe(Stopwatch.GetTimestamp(), sent), "key-" + (sent % 100));
+                    var before = Stopwatch.GetTimestamp();
+                    scope.ServiceProvider.GetRequiredService<IOutbox>().Add(new LatencyProbe(before, sent), "key-" + (sent % 100));
                     await scope.ServiceProvider.GetRequiredService<BenchContext>().SaveChangesAsync();
+                    saves[sent] = Stopwatch.GetElapsedTime(before).TotalMilliseconds;
                 }
             }
         }
@@ -122,9 +124,11 @@ public static class RelayLatency
         await host.StopAsync();
         var got = latencies.AsSpan(0, received).ToArray();
         Array.Sort(got);
+        Array.Sort(saves);
         Console.WriteLine(
-            $"{database}: {count:N0} messages at {Rate:N0}/s requested, sent in {sendSeconds:F1} s ({count / sendSeconds:N0}/s), received {received:N0}; " +
-            $"SaveChanges→consumer latency p50 {Percentile(got, 0.50):F1} ms, p90 {Percentile(got, 0.90):F1} ms, p99 {Percentile(got, 0.99):F1} ms, max {(got.Length > 0 ? got[^1] : double.NaN):F1} ms");
+            $"{database}: {count:N0} messages at {rate:N0}/s requested, sent in {sendSeconds:F1} s ({count / sendSeconds:N0}/s), received {received:N0}; " +
+            $"SaveChanges→consumer latency p50 {Percentile(got, 0.50):F1} ms, p90 {Percentile(got, 0.90):F1} ms, p99 {Percentile(got, 0.99):F1} ms, max {(got.Length > 0 ? got[^1] : double.NaN):F1} ms; " +
+            $"SaveChanges alone p50 {Percentile(saves, 0.50):F1} ms, p99 {Percentile(saves, 0.99):F1} ms");
     }
 
     private static double Percentile(double[] sorted, double p) =>
