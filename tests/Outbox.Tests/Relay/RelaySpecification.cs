@@ -145,6 +145,39 @@ public abstract class RelaySpecification<TFixture>(RelayFixture<TFixture> fixtur
     }
 
     [Fact]
+    public async Task Batches_committed_before_their_rows_were_marked_are_not_published_again_by_the_next_owner()
+    {
+        var scenario = RelayScenario.New(laneCount: 1);
+        var secondCommitted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var commits = 0;
+        var first = await RelayHost.StartAsync(database, kafka.BootstrapServers, scenario, o => o.BatchSize = 10);
+
+        // No mark ever lands: the second batch goes out while the first is still unmarked, then the lane waits.
+        first.Hooks.BeforeMarkPublished = (_, _, ct) => Task.Delay(Timeout.Infinite, ct);
+        first.Hooks.AfterKafkaCommit = (_, _, _) =>
+        {
+            if (Interlocked.Increment(ref commits) == 2)
+            {
+                secondCommitted.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        };
+
+        await first.AddAsync(Enumerable.Range(1, 50).Select(i => new OrderPlaced("key-0", i)));
+        await secondCommitted.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        await first.DisposeAsync();
+        await using (var context = database.CreateContext())
+        {
+            Assert.Equal(50, await context.Set<OutboxRecord>().CountAsync(r => r.PublishedAt == null, TestContext.Current.CancellationToken));
+        }
+
+        await using var second = await RelayHost.StartAsync(database, kafka.BootstrapServers, scenario, o => o.BatchSize = 10);
+        await WaitUntilPublishedAsync(50);
+        AssertExactlyOnceInOrder(await TopicReader.ReadAllAsync(kafka.BootstrapServers, scenario.Topic), 1, 50);
+    }
+
+    [Fact]
     public async Task A_zombie_owner_is_fenced_and_its_batch_is_never_committed()
     {
         var scenario = RelayScenario.New(laneCount: 1);

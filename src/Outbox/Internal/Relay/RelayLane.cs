@@ -175,9 +175,7 @@ internal sealed class RelayLane(int lane, RelayContext relay)
             var ids = _unmarked.ToArray();
             // On a thread of its own: SQLite's provider runs its "async" calls synchronously, waits for the
             // write lock included, which would hold up this lane and starve the thread pool.
-            _marking = (ids, Task.Factory.StartNew(() => relay.Database.RunAsync(
-                (connection, store) => store.MarkPublishedAsync(connection, ids, relay.Time.GetUtcNow().UtcDateTime, cancellationToken),
-                cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap());
+            _marking = (ids, Task.Factory.StartNew(() => MarkAsync(ids, cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap());
         }
     }
 
@@ -225,6 +223,18 @@ internal sealed class RelayLane(int lane, RelayContext relay)
             producer.Dispose();
             throw;
         }
+    }
+
+    private async Task<int> MarkAsync(long[] ids, CancellationToken cancellationToken)
+    {
+        if (relay.Hooks.BeforeMarkPublished is { } before)
+        {
+            await before(lane, ids, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await relay.Database.RunAsync(
+            (connection, store) => store.MarkPublishedAsync(connection, ids, relay.Time.GetUtcNow().UtcDateTime, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
