@@ -15,16 +15,15 @@ namespace Outbox.Benchmarks;
 public sealed record LatencyProbe(long SentAt, int Sequence);
 
 /// <summary>
-/// SaveChanges→consumer latency at a steady rate (1,000 msg/s unless told): one message per SaveChanges, paced by a PeriodicTimer,
-/// the framework's relay publishing to EmbeddedKafka, a read_committed consumer on a dedicated thread
+/// SaveChanges→consumer latency at a steady rate (1,000 msg/s unless told): one message per SaveChanges, message n
+/// due n / rate seconds after the start, written by one or more concurrent writers; the framework's relay
+/// (default options: 4 lanes, batches of up to 200) publishing to EmbeddedKafka, a read_committed consumer on a dedicated thread
 /// recording receive time minus the Stopwatch timestamp taken just before SaveChanges (one process, one
 /// clock). Not a BenchmarkDotNet job: a steady rate and a latency distribution are what is measured.
 /// </summary>
 public static class RelayLatency
 {
-    private const int TickMilliseconds = 10;
-
-    public static async Task RunAsync(string database, string connectionString, int count, int rate)
+    public static async Task RunAsync(string database, string connectionString, int count, int rate, int writers)
     {
         var run = "lat" + Guid.NewGuid().ToString("N")[..8];
         var topic = run + ".probes";
@@ -96,23 +95,27 @@ public static class RelayLatency
         consumerThread.Start();
 
         var started = Stopwatch.StartNew();
-        var sent = 0;
-        using (var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(TickMilliseconds)))
+        var next = -1;
+        async Task WriteAsync()
         {
-            while (sent < count && await timer.WaitForNextTickAsync())
+            while (Interlocked.Increment(ref next) is var sequence && sequence < count)
             {
-                // Catch up with the schedule when a tick came late, so the average rate stays as requested.
-                var due = Math.Min(count, (int)(started.Elapsed.TotalSeconds * rate));
-                for (; sent < due; sent++)
+                // Message n is due n / rate seconds after the start; a writer behind the schedule catches up without waiting.
+                var wait = TimeSpan.FromSeconds((double)sequence / rate) - started.Elapsed;
+                if (wait > TimeSpan.Zero)
                 {
-                    await using var scope = host.Services.CreateAsyncScope();
-                    var before = Stopwatch.GetTimestamp();
-                    scope.ServiceProvider.GetRequiredService<IOutbox>().Add(new LatencyProbe(before, sent), "key-" + (sent % 100));
-                    await scope.ServiceProvider.GetRequiredService<BenchContext>().SaveChangesAsync();
-                    saves[sent] = Stopwatch.GetElapsedTime(before).TotalMilliseconds;
+                    await Task.Delay(wait);
                 }
+
+                await using var scope = host.Services.CreateAsyncScope();
+                var before = Stopwatch.GetTimestamp();
+                scope.ServiceProvider.GetRequiredService<IOutbox>().Add(new LatencyProbe(before, sequence), "key-" + (sequence % 100));
+                await scope.ServiceProvider.GetRequiredService<BenchContext>().SaveChangesAsync();
+                saves[sequence] = Stopwatch.GetElapsedTime(before).TotalMilliseconds;
             }
         }
+
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(WriteAsync)));
 
         var sendSeconds = started.Elapsed.TotalSeconds;
         if (await Task.WhenAny(allReceived.Task, Task.Delay(TimeSpan.FromSeconds(60))) != allReceived.Task)
@@ -126,7 +129,7 @@ public static class RelayLatency
         Array.Sort(got);
         Array.Sort(saves);
         Console.WriteLine(
-            $"{database}: {count:N0} messages at {rate:N0}/s requested, sent in {sendSeconds:F1} s ({count / sendSeconds:N0}/s), received {received:N0}; " +
+            $"{database}: {count:N0} messages at {rate:N0}/s requested from {writers} writer(s), sent in {sendSeconds:F1} s ({count / sendSeconds:N0}/s), received {received:N0}; " +
             $"SaveChanges→consumer latency p50 {Percentile(got, 0.50):F1} ms, p90 {Percentile(got, 0.90):F1} ms, p99 {Percentile(got, 0.99):F1} ms, max {(got.Length > 0 ? got[^1] : double.NaN):F1} ms; " +
             $"SaveChanges alone p50 {Percentile(saves, 0.50):F1} ms, p99 {Percentile(saves, 0.99):F1} ms");
     }
