@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using BenchmarkDotNet.Attributes;
 using Confluent.Kafka;
 using Dapper;
@@ -54,31 +53,8 @@ public class RelayThroughput
     [Benchmark(Baseline = true)]
     public async Task Relay()
     {
-        // The relay's own counter says when everything is in Kafka; only then is the table polled for the last marks.
-        var published = 0L;
-        var allPublished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument == Outbox.Diagnostics.OutboxTelemetry.MessagesPublished)
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) =>
-        {
-            if (Interlocked.Add(ref published, value) >= Count)
-            {
-                allPublished.TrySetResult();
-            }
-        });
-        listener.Start();
-
         using var host = BuildHost(relay: true);
         await host.StartAsync();
-        await allPublished.Task;
         await using (var scope = host.Services.CreateAsyncScope())
         {
             var context = scope.ServiceProvider.GetRequiredService<BenchContext>();
