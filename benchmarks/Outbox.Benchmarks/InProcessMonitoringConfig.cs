@@ -11,11 +11,14 @@ namespace Outbox.Benchmarks;
 /// </summary>
 public sealed class InProcessMonitoringConfig : ManualConfig
 {
-    public InProcessMonitoringConfig() =>
+    public InProcessMonitoringConfig()
+    {
         AddJob(Job.Default
             .WithStrategy(RunStrategy.Monitoring)
             .WithLaunchCount(1)
             .WithWarmupCount(0)
             .WithIterationCount(3)
             .WithToolchain(InProcessEmitToolchain.Instance));
+        AddColumn(new MessagesPerSecondColumn());
+    }
 }

@@ -1,24 +1,31 @@
 using BenchmarkDotNet.Running;
 using Outbox.Benchmarks;
+using Outbox.Testing.Databases;
 
+// --latency [N] [--rate R] [--writers W] [--database SQLite|PostgreSQL]: N messages (10,000) at R msg/s (1,000), one
+// per SaveChanges, from W concurrent writers (1), on both databases unless one is named; PostgreSQL is
+// POSTGRES_CONNECTION_STRING or the shared test fixture's throwaway cluster.
+// Anything else goes to BenchmarkDotNet.
 if (args is ["--latency", ..])
 {
     var count = args.Length > 1 && int.TryParse(args[1], out var n) ? n : 10_000;
+    var rate = Option("--rate") is { } r ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 1_000;
+    var writers = Option("--writers") is { } w ? int.Parse(w, System.Globalization.CultureInfo.InvariantCulture) : 1;
+    var only = Option("--database");
     var run = "lat" + Guid.NewGuid().ToString("N")[..8];
-    await RelayLatency.RunAsync("SQLite", $"Data Source={Path.Combine(Path.GetTempPath(), run + ".db")}", count);
-    if (Environment.GetEnvironmentVariable("POSTGRES_CONNECTION_STRING") is { Length: > 0 } server)
+    if (only is null or "SQLite")
     {
-        await using var connection = new Npgsql.NpgsqlConnection(server);
-        await connection.OpenAsync();
-        await using (var command = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{run}\"", connection))
-        {
-            await command.ExecuteNonQueryAsync();
-        }
+        await RelayLatency.RunAsync("SQLite", $"Data Source={Path.Combine(Path.GetTempPath(), run + ".db")}", count, rate, writers);
+    }
 
-        await RelayLatency.RunAsync("PostgreSQL", new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = run }.ConnectionString, count);
+    if (only is null or "PostgreSQL")
+    {
+        await RelayLatency.RunAsync("PostgreSQL", await PostgreSqlServer.CreateDatabaseAsync(run), count, rate, writers);
     }
 
     return;
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(RelayThroughput).Assembly).Run(args);
+
+string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;

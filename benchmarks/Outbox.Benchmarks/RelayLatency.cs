@@ -15,17 +15,17 @@ namespace Outbox.Benchmarks;
 public sealed record LatencyProbe(long SentAt, int Sequence);
 
 /// <summary>
-/// SaveChanges→consumer latency at a steady rate: one message per SaveChanges, paced by a PeriodicTimer,
-/// the framework's relay publishing to EmbeddedKafka, a read_committed consumer on a dedicated thread
+/// SaveChanges→consumer latency at a steady rate (1,000 msg/s unless told): one message per SaveChanges, message n
+/// due n / rate seconds after the start, written by one or more concurrent writers; the framework's relay
+/// (default options: 4 lanes, batches of up to 200) publishing to EmbeddedKafka, a read_committed consumer on a dedicated thread
 /// recording receive time minus the Stopwatch timestamp taken just before SaveChanges (one process, one
 /// clock). Not a BenchmarkDotNet job: a steady rate and a latency distribution are what is measured.
 /// </summary>
 public static class RelayLatency
 {
-    private const int Rate = 1_000;
-    private const int TickMilliseconds = 10;
+    private const int Keys = 100;
 
-    public static async Task RunAsync(string database, string connectionString, int count)
+    public static async Task RunAsync(string database, string connectionString, int count, int rate, int writers)
     {
         var run = "lat" + Guid.NewGuid().ToString("N")[..8];
         var topic = run + ".probes";
@@ -68,7 +68,9 @@ public static class RelayLatency
 
         await host.StartAsync();
         var latencies = new double[count];
+        var saves = new double[count];
         var received = 0;
+        var warmedUp = 0;
         using var stop = new CancellationTokenSource();
         var allReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // Consume blocks: it gets a thread of its own, never the thread pool.
@@ -88,6 +90,12 @@ public static class RelayLatency
 
                 var now = Stopwatch.GetTimestamp();
                 var probe = JsonSerializer.Deserialize<LatencyProbe>(result.Message.Value, JsonSerializerOptions.Web)!;
+                if (probe.Sequence < 0)
+                {
+                    Interlocked.Increment(ref warmedUp);
+                    continue;
+                }
+
                 latencies[received++] = Stopwatch.GetElapsedTime(probe.SentAt, now).TotalMilliseconds;
             }
 
@@ -95,22 +103,43 @@ public static class RelayLatency
         }) { IsBackground = true, Name = "latency-consumer" };
         consumerThread.Start();
 
-        var started = Stopwatch.StartNew();
-        var sent = 0;
-        using (var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(TickMilliseconds)))
+        // One message per key first, so every lane has its producer and checkpoint ready before the measured stream:
+        // start-up is not what is measured.
+        for (var key = 0; key < Keys; key++)
         {
-            while (sent < count && await timer.WaitForNextTickAsync())
+            await using var scope = host.Services.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<IOutbox>().Add(new LatencyProbe(Stopwatch.GetTimestamp(), -1), "key-" + key);
+            await scope.ServiceProvider.GetRequiredService<BenchContext>().SaveChangesAsync();
+        }
+
+        var warmUpDeadline = Stopwatch.StartNew();
+        while (Volatile.Read(ref warmedUp) < Keys && warmUpDeadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(10);
+        }
+
+        var started = Stopwatch.StartNew();
+        var next = -1;
+        async Task WriteAsync()
+        {
+            while (Interlocked.Increment(ref next) is var sequence && sequence < count)
             {
-                // Catch up with the schedule when a tick came late, so the average rate stays 1,000/s.
-                var due = Math.Min(count, (int)(started.Elapsed.TotalSeconds * Rate));
-                for (; sent < due; sent++)
+                // Message n is due n / rate seconds after the start; a writer behind the schedule catches up without waiting.
+                var wait = TimeSpan.FromSeconds((double)sequence / rate) - started.Elapsed;
+                if (wait > TimeSpan.Zero)
                 {
-                    await using var scope = host.Services.CreateAsyncScope();
-                    scope.ServiceProvider.GetRequiredService<IOutbox>().Add(new LatencyProbe(Stopwatch.GetTimestamp(), sent), "key-" + (sent % 100));
-                    await scope.ServiceProvider.GetRequiredService<BenchContext>().SaveChangesAsync();
+                    await Task.Delay(wait);
                 }
+
+                await using var scope = host.Services.CreateAsyncScope();
+                var before = Stopwatch.GetTimestamp();
+                scope.ServiceProvider.GetRequiredService<IOutbox>().Add(new LatencyProbe(before, sequence), "key-" + (sequence % Keys));
+                await scope.ServiceProvider.GetRequiredService<BenchContext>().SaveChangesAsync();
+                saves[sequence] = Stopwatch.GetElapsedTime(before).TotalMilliseconds;
             }
         }
+
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(WriteAsync)));
 
         var sendSeconds = started.Elapsed.TotalSeconds;
         if (await Task.WhenAny(allReceived.Task, Task.Delay(TimeSpan.FromSeconds(60))) != allReceived.Task)
@@ -122,9 +151,11 @@ public static class RelayLatency
         await host.StopAsync();
         var got = latencies.AsSpan(0, received).ToArray();
         Array.Sort(got);
+        Array.Sort(saves);
         Console.WriteLine(
-            $"{database}: {count:N0} messages at {Rate:N0}/s requested, sent in {sendSeconds:F1} s ({count / sendSeconds:N0}/s), received {received:N0}; " +
-            $"SaveChanges→consumer latency p50 {Percentile(got, 0.50):F1} ms, p90 {Percentile(got, 0.90):F1} ms, p99 {Percentile(got, 0.99):F1} ms, max {(got.Length > 0 ? got[^1] : double.NaN):F1} ms");
+            $"{database}: {count:N0} messages at {rate:N0}/s requested from {writers} writer(s), sent in {sendSeconds:F1} s ({count / sendSeconds:N0}/s), received {received:N0}; " +
+            $"SaveChanges→consumer latency p50 {Percentile(got, 0.50):F1} ms, p90 {Percentile(got, 0.90):F1} ms, p99 {Percentile(got, 0.99):F1} ms, max {(got.Length > 0 ? got[^1] : double.NaN):F1} ms; " +
+            $"SaveChanges alone p50 {Percentile(saves, 0.50):F1} ms, p99 {Percentile(saves, 0.99):F1} ms");
     }
 
     private static double Percentile(double[] sorted, double p) =>

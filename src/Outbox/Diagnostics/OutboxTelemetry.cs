@@ -23,5 +23,5 @@ public static class OutboxTelemetry
         "outbox.messages.unpublishable", "{message}", "Messages set aside because they can never be published.");
 
     internal static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>(
-        "outbox.batch.duration", "s", "Time from claiming a batch to marking it published.");
+        "outbox.batch.duration", "s", "Time from claiming a batch to committing its Kafka transaction.");
 }

@@ -1,15 +1,24 @@
+using System.Collections.Concurrent;
+
 namespace Outbox.Internal;
 
 /// <summary>
-/// Wakes the relay when a transaction that wrote outbox rows commits in this process, so those
-/// rows are published at once instead of at the next poll.
+/// Wakes the relay lane whose rows a transaction in this process just committed, so those rows are
+/// published at once instead of at the next poll, and the other lanes are not woken for nothing.
 /// </summary>
 internal sealed class RelaySignal
 {
-    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<int, TaskCompletionSource> _next = new();
 
-    /// <summary>A task that completes at the next <see cref="Set"/>.</summary>
-    public Task NextAsync() => Volatile.Read(ref _next).Task;
+    /// <summary>A task that completes at the next <see cref="Set"/> of <paramref name="lane"/>.</summary>
+    public Task NextAsync(int lane) =>
+        _next.GetOrAdd(lane, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
-    public void Set() => Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    public void Set(int lane)
+    {
+        if (_next.TryRemove(lane, out var waiting))
+        {
+            waiting.TrySetResult();
+        }
+    }
 }

@@ -49,7 +49,7 @@ public abstract class RelaySpecification<TFixture>(RelayFixture<TFixture> fixtur
         await relay.AddAsync([new OrderPlaced("o-1", 1)]);
         await WaitUntilPublishedAsync(1);
 
-        var record = Assert.Single(await TopicReader.ReadAllAsync(kafka.BootstrapServers, scenario.Topic));
+        var record = Assert.Single(await PublishedOrders.ReadAllAsync(kafka.BootstrapServers, scenario.Topic));
         await using var check = database.CreateContext();
         var row = await check.Set<OutboxRecord>().SingleAsync(TestContext.Current.CancellationToken);
         Assert.Equal("o-1", record.Key);
@@ -75,7 +75,7 @@ public abstract class RelaySpecification<TFixture>(RelayFixture<TFixture> fixtur
         await relay.AddAsync([new OrderPlaced("o-1", 2)]);
         await WaitUntilPublishedAsync(2);
 
-        Assert.Equal([1, 2], (await TopicReader.ReadAllAsync(kafka.BootstrapServers, scenario.Topic)).Select(r => r.Message.Sequence));
+        Assert.Equal([1, 2], (await PublishedOrders.ReadAllAsync(kafka.BootstrapServers, scenario.Topic)).Select(r => r.Message.Sequence));
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public abstract class RelaySpecification<TFixture>(RelayFixture<TFixture> fixtur
         }
 
         await WaitUntilPublishedAsync(keys * perKey);
-        AssertExactlyOnceInOrder(await TopicReader.ReadAllAsync(kafka.BootstrapServers, scenario.Topic), keys, perKey);
+        AssertExactlyOnceInOrder(await PublishedOrders.ReadAllAsync(kafka.BootstrapServers, scenario.Topic), keys, perKey);
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public abstract class RelaySpecification<TFixture>(RelayFixture<TFixture> fixtur
 
         await WaitUntilPublishedAsync(keys * perKey);
         await WaitUntilAsync(async () => await LaneOwnersAsync() == 2, "both instances to hold lanes");
-        AssertExactlyOnceInOrder(await TopicReader.ReadAllAsync(kafka.BootstrapServers, scenario.Topic), keys, perKey);
+        AssertExactlyOnceInOrder(await PublishedOrders.ReadAllAsync(kafka.BootstrapServers, scenario.Topic), keys, perKey);
     }
 
     [Fact]
@@ -141,7 +141,40 @@ public abstract class RelaySpecification<TFixture>(RelayFixture<TFixture> fixtur
 
         await using var second = await RelayHost.StartAsync(database, kafka.BootstrapServers, scenario);
         await WaitUntilPublishedAsync(50);
-        AssertExactlyOnceInOrder(await TopicReader.ReadAllAsync(kafka.BootstrapServers, scenario.Topic), 1, 50);
+        AssertExactlyOnceInOrder(await PublishedOrders.ReadAllAsync(kafka.BootstrapServers, scenario.Topic), 1, 50);
+    }
+
+    [Fact]
+    public async Task Batches_committed_before_their_rows_were_marked_are_not_published_again_by_the_next_owner()
+    {
+        var scenario = RelayScenario.New(laneCount: 1);
+        var secondCommitted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var commits = 0;
+        var first = await RelayHost.StartAsync(database, kafka.BootstrapServers, scenario, o => o.BatchSize = 10);
+
+        // No mark ever lands: the second batch goes out while the first is still unmarked, then the lane waits.
+        first.Hooks.BeforeMarkPublished = (_, _, ct) => Task.Delay(Timeout.Infinite, ct);
+        first.Hooks.AfterKafkaCommit = (_, _, _) =>
+        {
+            if (Interlocked.Increment(ref commits) == 2)
+            {
+                secondCommitted.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        };
+
+        await first.AddAsync(Enumerable.Range(1, 50).Select(i => new OrderPlaced("key-0", i)));
+        await secondCommitted.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        await first.DisposeAsync();
+        await using (var context = database.CreateContext())
+        {
+            Assert.Equal(50, await context.Set<OutboxRecord>().CountAsync(r => r.PublishedAt == null, TestContext.Current.CancellationToken));
+        }
+
+        await using var second = await RelayHost.StartAsync(database, kafka.BootstrapServers, scenario, o => o.BatchSize = 10);
+        await WaitUntilPublishedAsync(50);
+        AssertExactlyOnceInOrder(await PublishedOrders.ReadAllAsync(kafka.BootstrapServers, scenario.Topic), 1, 50);
     }
 
     [Fact]
@@ -188,7 +221,7 @@ public abstract class RelaySpecification<TFixture>(RelayFixture<TFixture> fixtur
         await owner.WaitAsync(Patience, TestContext.Current.CancellationToken);
 
         Assert.False(zombieCommitted, "The zombie's commit should have been fenced.");
-        AssertExactlyOnceInOrder(await TopicReader.ReadAllAsync(kafka.BootstrapServers, scenario.Topic), 1, 10);
+        AssertExactlyOnceInOrder(await PublishedOrders.ReadAllAsync(kafka.BootstrapServers, scenario.Topic), 1, 10);
     }
 
     [Fact]
@@ -212,7 +245,7 @@ public abstract class RelaySpecification<TFixture>(RelayFixture<TFixture> fixtur
         var failed = await check.Set<OutboxRecord>().SingleAsync(r => r.FailedAt != null, TestContext.Current.CancellationToken);
         Assert.Equal("huge", failed.MessageKey);
         Assert.Contains("MsgSizeTooLarge", failed.FailureReason, StringComparison.Ordinal);
-        var records = await TopicReader.ReadAllAsync(kafka.BootstrapServers, scenario.Topic);
+        var records = await PublishedOrders.ReadAllAsync(kafka.BootstrapServers, scenario.Topic);
         Assert.Equal([1, 3], records.Select(r => r.Message.Sequence));
     }
 
@@ -235,7 +268,7 @@ public abstract class RelaySpecification<TFixture>(RelayFixture<TFixture> fixtur
         await relay.AddAsync(Enumerable.Range(21, 20).Select(i => new OrderPlaced("key-" + (i % 4), i)));
 
         await WaitUntilPublishedAsync(40);
-        var records = await TopicReader.ReadAllAsync(kafka.BootstrapServers, scenario.Topic);
+        var records = await PublishedOrders.ReadAllAsync(kafka.BootstrapServers, scenario.Topic);
         Assert.Equal(40, records.Count);
         Assert.Equal(Enumerable.Range(1, 40), records.Select(r => r.Message.Sequence).Order());
         foreach (var key in records.GroupBy(r => r.Key))
@@ -260,7 +293,7 @@ public abstract class RelaySpecification<TFixture>(RelayFixture<TFixture> fixtur
         outage.Down = false;
 
         await WaitUntilPublishedAsync(20);
-        var records = await TopicReader.ReadAllAsync(kafka.BootstrapServers, scenario.Topic);
+        var records = await PublishedOrders.ReadAllAsync(kafka.BootstrapServers, scenario.Topic);
         Assert.Equal(Enumerable.Range(1, 20), records.Select(r => r.Message.Sequence).Order());
     }
 

@@ -59,7 +59,7 @@ internal sealed class OutboxContextState : IResettableService
         return _committing;
     }
 
-    /// <summary>The commit succeeded: the rows are in the database; wake the relay.</summary>
+    /// <summary>The commit succeeded: the rows are in the database; wake the lanes they belong to.</summary>
     public void Committed()
     {
         if (_committing is not { } committed)
@@ -68,9 +68,9 @@ internal sealed class OutboxContextState : IResettableService
         }
 
         _committing = null;
-        foreach (var signal in committed.Select(m => m.Signal).Distinct())
+        foreach (var (signal, lane) in committed.Select(m => (m.Signal, m.Lane)).Distinct())
         {
-            signal.Set();
+            signal.Set(lane);
         }
     }
 

@@ -6,8 +6,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Outbox.Internal.Capture;
 
 /// <summary>
-/// What <c>UseOutbox()</c> adds to a context's options: the per-context <see cref="OutboxContextState"/>
-/// and the two interceptors, registered in EF Core's internal service provider.
+/// What <c>UseOutbox()</c> adds to a context's options: the per-context <see cref="OutboxContextState"/>,
+/// the two capture interceptors and SQLite's busy timeout, registered in EF Core's internal service provider.
 /// </summary>
 internal sealed class OutboxOptionsExtension : IDbContextOptionsExtension
 {
@@ -20,6 +20,7 @@ internal sealed class OutboxOptionsExtension : IDbContextOptionsExtension
         services.TryAddScoped<OutboxContextState>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor>(OutboxSaveChangesInterceptor.Instance));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor>(OutboxTransactionInterceptor.Instance));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor>(Storage.SqliteBusyTimeoutInterceptor.Instance));
     }
 
     public void Validate(IDbContextOptions options)

@@ -4,8 +4,9 @@ namespace Outbox.Internal.Relay;
 
 /// <summary>
 /// The record a lane writes to the checkpoint topic inside each batch's Kafka transaction: the ids
-/// of the rows in that batch. Ids, not a high-water mark, because transactions commit out of id
-/// order and a lower id may still be unpublished.
+/// of the rows in that batch and of earlier batches whose rows were not yet marked published. Ids,
+/// not a high-water mark, because transactions commit out of id order and a lower id may still be
+/// unpublished.
 /// </summary>
 internal static class RelayCheckpoint
 {

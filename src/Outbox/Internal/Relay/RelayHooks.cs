@@ -11,4 +11,7 @@ internal sealed class RelayHooks
 
     /// <summary>Runs after a batch's Kafka transaction committed and before the rows are marked published.</summary>
     public Func<int, IReadOnlyList<long>, CancellationToken, Task>? AfterKafkaCommit { get; set; }
+
+    /// <summary>Runs on the marking thread before the rows of one or more committed batches are marked published.</summary>
+    public Func<int, IReadOnlyList<long>, CancellationToken, Task>? BeforeMarkPublished { get; set; }
 }

@@ -14,14 +14,20 @@ namespace Outbox.Internal.Relay;
 /// <summary>
 /// Publishes one lane while this instance holds its lease: claim the lane's oldest unpublished rows,
 /// produce them and the lane's checkpoint in one Kafka transaction, commit, mark the rows published.
-/// Each new producer first initialises its transactions (fencing any previous owner and finishing
-/// its open transaction) and then settles the batch named by the checkpoint, so a batch that reached
-/// Kafka is never sent again, whoever crashed where.
+/// Marking runs beside the next batch rather than before it, so a database write is not on every
+/// message's path: until a batch's rows are marked, its ids ride along in every later checkpoint and
+/// are left out of later claims. Each new producer first initialises its transactions (fencing any
+/// previous owner and finishing its open transaction) and then settles the ids named by the
+/// checkpoint, so a batch that reached Kafka is never sent again, whoever crashed where.
 /// </summary>
 internal sealed class RelayLane(int lane, RelayContext relay)
 {
     private readonly OutboxOptions _options = relay.Options;
     private readonly string _transactionalId = relay.Options.TransactionalIdPrefix + lane.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    // Ids committed to Kafka whose rows are not known to be marked published yet, and the one mark in flight.
+    private readonly HashSet<long> _unmarked = [];
+    private (long[] Ids, Task Task)? _marking;
 
     public int Lane => lane;
 
@@ -37,25 +43,20 @@ internal sealed class RelayLane(int lane, RelayContext relay)
                 {
                     producer ??= await StartProducerAsync(cancellationToken).ConfigureAwait(false);
 
+                    // At most two batches wait for their mark, which bounds the checkpoint and what a claim reads twice.
+                    await MarkPublishedAsync(waitForMark: _unmarked.Count >= 2 * _options.BatchSize, cancellationToken).ConfigureAwait(false);
+
                     // Taken before the claim, so a commit that lands between the claim and the wait still wakes us.
-                    var wake = relay.Signal.NextAsync();
-                    var batch = await relay.Database.RunAsync(
-                        (connection, store) => store.ClaimBatchAsync(connection, lane, _options.BatchSize, cancellationToken),
-                        cancellationToken).ConfigureAwait(false);
+                    var wake = relay.Signal.NextAsync(lane);
+                    var batch = await ClaimAsync(cancellationToken).ConfigureAwait(false);
                     if (batch.Count == 0)
                     {
                         backoff.Reset();
-                        await Task.WhenAny(wake, Task.Delay(_options.PollInterval, relay.Time, cancellationToken)).ConfigureAwait(false);
+                        await IdleAsync(wake, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
 
-                    if (!await PublishAsync(producer, batch, cancellationToken).ConfigureAwait(false))
-                    {
-                        // The batch reached Kafka but its rows may not be marked: only a fresh producer's settle may continue.
-                        await producer.DisposeAsync().ConfigureAwait(false);
-                        producer = null;
-                    }
-
+                    await PublishAsync(producer, batch, cancellationToken).ConfigureAwait(false);
                     backoff.Reset();
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -102,6 +103,84 @@ internal sealed class RelayLane(int lane, RelayContext relay)
             {
                 await producer.DisposeAsync().ConfigureAwait(false);
             }
+
+            // The mark in flight uses this lane's connection scope; what it leaves unmarked the next owner settles.
+            if (_marking is { } marking)
+            {
+                await marking.Task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for a commit in this process or the next poll. A mark that finishes meanwhile is taken at once
+    /// and what is left unmarked gets a mark of its own, without a claim that would find nothing.
+    /// </summary>
+    private async Task IdleAsync(Task wake, CancellationToken cancellationToken)
+    {
+        var poll = Task.Delay(_options.PollInterval, relay.Time, cancellationToken);
+        while (true)
+        {
+            if (_marking is not { } marking)
+            {
+                await Task.WhenAny(wake, poll).ConfigureAwait(false);
+                return;
+            }
+
+            if (await Task.WhenAny(wake, poll, marking.Task).ConfigureAwait(false) != marking.Task)
+            {
+                return;
+            }
+
+            await MarkPublishedAsync(waitForMark: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The lane's oldest unpublished rows, leaving out rows already in Kafka whose mark is still to come
+    /// (the claim asks for that many more so a full batch remains).
+    /// </summary>
+    private async Task<IReadOnlyList<ClaimedMessage>> ClaimAsync(CancellationToken cancellationToken)
+    {
+        var rows = await relay.Database.RunAsync(
+            (connection, store) => store.ClaimBatchAsync(connection, lane, _options.BatchSize + _unmarked.Count, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+        if (_unmarked.Count == 0)
+        {
+            return rows;
+        }
+
+        var batch = new List<ClaimedMessage>(Math.Min(rows.Count, _options.BatchSize));
+        foreach (var row in rows)
+        {
+            if (!_unmarked.Contains(row.Id) && batch.Count < _options.BatchSize)
+            {
+                batch.Add(row);
+            }
+        }
+
+        return batch;
+    }
+
+    /// <summary>
+    /// Takes the result of the mark in flight once it is done (or waits for it), then starts marking
+    /// whatever is still unmarked. A failed mark throws here; its ids stay unmarked and are marked again.
+    /// </summary>
+    private async Task MarkPublishedAsync(bool waitForMark, CancellationToken cancellationToken)
+    {
+        if (_marking is { } marking && (waitForMark || marking.Task.IsCompleted))
+        {
+            _marking = null;
+            await marking.Task.ConfigureAwait(false);
+            _unmarked.ExceptWith(marking.Ids);
+        }
+
+        if (_marking is null && _unmarked.Count > 0)
+        {
+            var ids = _unmarked.ToArray();
+            // On a thread of its own: SQLite's provider runs its "async" calls synchronously, waits for the
+            // write lock included, which would hold up this lane and starve the thread pool.
+            _marking = (ids, Task.Factory.StartNew(() => MarkAsync(ids, cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap());
         }
     }
 
@@ -122,11 +201,26 @@ internal sealed class RelayLane(int lane, RelayContext relay)
             config.TransactionTimeoutMs = (int)Math.Max(60_000, 2 * _options.KafkaTimeout.TotalMilliseconds);
         }
 
+        // The relay waits for a batch's deliveries before it commits, so lingering would only add latency:
+        // records produced while a request is in flight still share the next one.
+        if (!_options.Kafka.Properties.ContainsKey("linger.ms"))
+        {
+            config.LingerMs = 0;
+        }
+
+        if (_marking is { } marking)
+        {
+            // Settling marks everything a committed checkpoint names, which includes what this mark was marking.
+            _marking = null;
+            await marking.Task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         var producer = new TransactionalProducer<string?, byte[]>(config, _options.KafkaTimeout, _transactionalId, relay.Logger);
         try
         {
             await producer.InitTransactionsAsync(cancellationToken).ConfigureAwait(false);
             await SettleAsync(cancellationToken).ConfigureAwait(false);
+            _unmarked.Clear();
             return producer;
         }
         catch
@@ -136,7 +230,22 @@ internal sealed class RelayLane(int lane, RelayContext relay)
         }
     }
 
-    /// <summary>Marks the batch of the lane's last committed Kafka transaction as published.</summary>
+    private async Task<int> MarkAsync(long[] ids, CancellationToken cancellationToken)
+    {
+        if (relay.Hooks.BeforeMarkPublished is { } before)
+        {
+            await before(lane, ids, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await relay.Database.RunAsync(
+            (connection, store) => store.MarkPublishedAsync(connection, ids, relay.Time.GetUtcNow().UtcDateTime, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Marks the rows named by the lane's last committed checkpoint as published: that transaction's batch
+    /// and every earlier batch that was not yet marked when it committed.
+    /// </summary>
     private async Task SettleAsync(CancellationToken cancellationToken)
     {
         var ids = await CheckpointReader.ReadLastAsync(
@@ -155,8 +264,8 @@ internal sealed class RelayLane(int lane, RelayContext relay)
         }
     }
 
-    /// <summary>Publishes one batch in one Kafka transaction; false when the rows could not be marked afterwards.</summary>
-    private async Task<bool> PublishAsync(TransactionalProducer<string?, byte[]> producer, IReadOnlyList<ClaimedMessage> batch, CancellationToken cancellationToken)
+    /// <summary>Publishes one batch in one Kafka transaction and hands its ids to the marking that follows.</summary>
+    private async Task PublishAsync(TransactionalProducer<string?, byte[]> producer, IReadOnlyList<ClaimedMessage> batch, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         using var activity = StartActivity(batch);
@@ -178,7 +287,7 @@ internal sealed class RelayLane(int lane, RelayContext relay)
 
         var checkpoint = producer.ProduceAsync(
             new TopicPartition(_options.CheckpointTopic, lane),
-            new Message<string?, byte[]> { Key = RelayCheckpoint.KeyOf(lane), Value = RelayCheckpoint.Encode(ids) });
+            new Message<string?, byte[]> { Key = RelayCheckpoint.KeyOf(lane), Value = RelayCheckpoint.Encode([.. _unmarked, .. ids]) });
         Exception? failure = null;
         try
         {
@@ -194,7 +303,7 @@ internal sealed class RelayLane(int lane, RelayContext relay)
             if (await SetAsideUnpublishableAsync(producer, batch, deliveries, cancellationToken).ConfigureAwait(false))
             {
                 // Those rows are out of the way; the rest of the batch goes out in the next transaction.
-                return true;
+                return;
             }
 
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
@@ -206,28 +315,17 @@ internal sealed class RelayLane(int lane, RelayContext relay)
         }
 
         await producer.CommitTransactionAsync().ConfigureAwait(false);
+        _unmarked.UnionWith(ids);
         OutboxTelemetry.MessagesPublished.Add(batch.Count);
-
-        try
-        {
-            if (relay.Hooks.AfterKafkaCommit is { } after)
-            {
-                await after(lane, ids, cancellationToken).ConfigureAwait(false);
-            }
-
-            await relay.Database.RunAsync(
-                (connection, store) => store.MarkPublishedAsync(connection, ids, relay.Time.GetUtcNow().UtcDateTime, cancellationToken),
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            Log.DatabaseUnavailable(relay.Logger, e, "marking lane " + lane + " published", TimeSpan.Zero);
-            return false;
-        }
-
         OutboxTelemetry.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         Log.BatchPublished(relay.Logger, lane, batch.Count, ids[0], ids[^1]);
-        return true;
+
+        if (relay.Hooks.AfterKafkaCommit is { } after)
+        {
+            await after(lane, ids, cancellationToken).ConfigureAwait(false);
+        }
+
+        await MarkPublishedAsync(waitForMark: false, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -15,10 +15,20 @@ internal sealed class OutboxStore(OutboxSqlDialect dialect)
         return rows.AsList();
     }
 
-    public Task<int> MarkPublishedAsync(DbConnection connection, IReadOnlyCollection<long> ids, DateTime now, CancellationToken cancellationToken) =>
-        ids.Count == 0
-            ? Task.FromResult(0)
-            : connection.ExecuteAsync(new CommandDefinition(dialect.MarkPublished, new { ids = ids.ToArray(), now }, cancellationToken: cancellationToken));
+    /// <summary>The most ids bound to one statement: SQL Server accepts at most 2,100 parameters.</summary>
+    public const int MaxIdsPerStatement = 2000;
+
+    public async Task<int> MarkPublishedAsync(DbConnection connection, IReadOnlyCollection<long> ids, DateTime now, CancellationToken cancellationToken)
+    {
+        var marked = 0;
+        foreach (var chunk in ids.Chunk(MaxIdsPerStatement))
+        {
+            marked += await connection.ExecuteAsync(
+                new CommandDefinition(dialect.MarkPublished, new { ids = chunk, now }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        return marked;
+    }
 
     public Task<int> MarkFailedAsync(DbConnection connection, long id, string reason, DateTime now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(dialect.MarkFailed, new { id, now, reason }, cancellationToken: cancellationToken));
