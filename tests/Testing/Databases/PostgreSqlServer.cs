@@ -8,7 +8,7 @@ namespace Outbox.Testing.Databases;
 /// <summary>
 /// The PostgreSQL server of this test process: <c>POSTGRES_CONNECTION_STRING</c> when set (scripts/test.sh
 /// and CI set it), otherwise a throwaway cluster started from the server binaries under
-/// /usr/lib/postgresql the way scripts/test.sh does it, stopped when the process exits. Each test class
+/// /usr/lib/postgresql the way scripts/test.sh does it, stopped when the process exits or is killed. Each test class
 /// gets a database of its own from <see cref="CreateDatabaseAsync"/>, so classes run in parallel.
 /// </summary>
 public static class PostgreSqlServer
@@ -61,6 +61,11 @@ public static class PostgreSqlServer
         await RunAsPostgresAsync(asRoot, $"'{bin}/initdb' -D '{directory}/data' -U postgres --auth=trust -E UTF8 > '{directory}/initdb.log' 2>&1").ConfigureAwait(false);
         await RunAsPostgresAsync(asRoot,
             $"'{bin}/pg_ctl' -D '{directory}/data' -l '{directory}/server.log' -w -o \"-p {port} -k '{directory}' -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off\" start > /dev/null").ConfigureAwait(false);
+
+        // A test host killed outright (SIGKILL, a timeout) runs no exit handler: a watchdog stops the server once
+        // this process is gone, so no daemon outlives it.
+        var watchdog = $"while [ -d /proc/{Environment.ProcessId} ]; do sleep 1; done; '{bin}/pg_ctl' -D '{directory}/data' -m immediate stop; rm -rf '{directory}'";
+        await RunAsPostgresAsync(asRoot, $"nohup sh -c \"{watchdog}\" > /dev/null 2>&1 < /dev/null &").ConfigureAwait(false);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             using var stop = Process.Start(Shell(asRoot, $"'{bin}/pg_ctl' -D '{directory}/data' -m immediate stop > /dev/null 2>&1"));
