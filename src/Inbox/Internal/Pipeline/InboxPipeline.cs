@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Outbox.ClaimCheck;
@@ -93,9 +92,9 @@ internal sealed class InboxPipeline
 
     private async Task ProcessOnceAsync(ConsumedRecord record, CancellationToken cancellationToken)
     {
-        if (IsRedeliveryForAnotherGroup(record, out var recipient))
+        if (Messaging.Redelivery.IsForAnotherGroup(record.Headers, _group, out var recipient))
         {
-            Log.RedeliveryForAnotherGroup(_logger, record.TopicPartitionOffset.ToString(), recipient!);
+            Log.RedeliveryForAnotherGroup(_logger, record.TopicPartitionOffset.ToString(), recipient);
             return;
         }
 
@@ -165,12 +164,6 @@ internal sealed class InboxPipeline
             await FinishAsync(record, eventId, result, cancellationToken).ConfigureAwait(false);
             return;
         }
-    }
-
-    private bool IsRedeliveryForAnotherGroup(ConsumedRecord record, out string? recipient)
-    {
-        recipient = record.Headers.TryGetLastBytes(Messaging.MessageHeaders.RedeliveredTo, out var group) ? Encoding.UTF8.GetString(group) : null;
-        return recipient is not null && recipient != _group;
     }
 
     private async Task FinishAsync(ConsumedRecord record, Guid eventId, HandlingResult result, CancellationToken cancellationToken)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Outbox.ClaimCheck;
@@ -27,11 +26,10 @@ internal sealed class RecordProcessor<TMessage>(
 {
     public async ValueTask<ProcessedRecord> ProcessAsync(ConsumeResult<byte[]?, byte[]?> record, CancellationToken cancellationToken)
     {
-        if (record.Message.Headers is { } addressed && addressed.TryGetLastBytes(MessageHeaders.RedeliveredTo, out var recipient)
-            && Encoding.UTF8.GetString(recipient) is var group && group != settings.GroupId)
+        if (Redelivery.IsForAnotherGroup(record.Message.Headers, settings.GroupId, out var recipient))
         {
             // An operator requeued (or an inbox released) a copy for another consumer group: this pipeline saw the original.
-            Log.RedeliveryForAnotherGroup(logger, settings.Name, record.TopicPartitionOffset, group);
+            Log.RedeliveryForAnotherGroup(logger, settings.Name, record.TopicPartitionOffset, recipient);
             return new ProcessedRecord([], false);
         }
 
