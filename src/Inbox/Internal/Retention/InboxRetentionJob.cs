@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Outbox.Inbox.Diagnostics;
@@ -40,9 +39,7 @@ internal sealed class InboxRetentionJob : IJob
         var group = _options.ConsumerGroup;
         var db = _contexts.Open();
         await using var dbLifetime = db.ConfigureAwait(false);
-        var deleted = await db.Context.Set<ProcessedEvent>()
-            .Where(p => p.ConsumerGroup == group && p.ProcessedAt < cutoff)
-            .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        var deleted = await ProcessedEventQueries.DeleteProcessedBeforeAsync(db.Context, group, cutoff, cancellationToken).ConfigureAwait(false);
         Log.RetentionDeleted(_logger, deleted, cutoff);
         return deleted;
     }

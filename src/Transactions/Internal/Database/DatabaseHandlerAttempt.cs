@@ -36,8 +36,7 @@ internal sealed class DatabaseHandlerAttempt<TMessage>(
             {
                 var group = settings.GroupId;
                 var eventId = context.Envelope.Id;
-                context.DatabaseEffectsCommitted = await db.Set<ProcessedEvent>()
-                    .AnyAsync(p => p.ConsumerGroup == group && p.EventId == eventId, cancellationToken).ConfigureAwait(false);
+                context.DatabaseEffectsCommitted = await ProcessedEventQueries.IsProcessedAsync(db, group, eventId, cancellationToken).ConfigureAwait(false);
                 var handler = scope.ServiceProvider.GetRequiredService<IPipelineHandler<TMessage>>();
                 await handler.HandleAsync(message, context, cancellationToken).ConfigureAwait(false);
                 if (context.DatabaseEffectsCommitted)

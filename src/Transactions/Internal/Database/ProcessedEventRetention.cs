@@ -54,9 +54,7 @@ internal sealed class ProcessedEventRetention(
         await using (scope.ConfigureAwait(false))
         {
             var db = (DbContext)scope.ServiceProvider.GetRequiredService(database.ContextType);
-            var deleted = await db.Set<ProcessedEvent>()
-                .Where(p => p.ConsumerGroup == groupId && p.ProcessedAt < cutoff)
-                .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            var deleted = await ProcessedEventQueries.DeleteProcessedBeforeAsync(db, groupId, cutoff, cancellationToken).ConfigureAwait(false);
             Log.RetentionDeleted(logger, pipeline, deleted, cutoff);
             return deleted;
         }

@@ -45,7 +45,7 @@ internal sealed class TransactionalHandler
         if (claim is null || !await claim.TryClaimAsync(context, row, decoded.Record.Topic, key, cancellationToken).ConfigureAwait(false))
         {
             // Not claimed: a duplicate, a blocked key, or a provider without the claim statement; the queries decide.
-            if (await context.Set<ProcessedEvent>().AnyAsync(p => p.ConsumerGroup == _group && p.EventId == eventId, cancellationToken).ConfigureAwait(false))
+            if (await ProcessedEventQueries.IsProcessedAsync(context, _group, eventId, cancellationToken).ConfigureAwait(false))
             {
                 return new HandlingResult(HandlingOutcome.Duplicate);
             }
@@ -80,7 +80,7 @@ internal sealed class TransactionalHandler
     {
         var db = _contexts.Open();
         await using var dbLifetime = db.ConfigureAwait(false);
-        return await db.Context.Set<ProcessedEvent>().AnyAsync(p => p.ConsumerGroup == _group && p.EventId == eventId, cancellationToken).ConfigureAwait(false);
+        return await ProcessedEventQueries.IsProcessedAsync(db.Context, _group, eventId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
