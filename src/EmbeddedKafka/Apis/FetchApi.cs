@@ -95,31 +95,22 @@ internal sealed class FetchApi(Cluster cluster) : KafkaApi<FetchRequest, FetchRe
                         continue;
                     }
 
-                    var size = batches.Sum(b => b.Size);
-                    if (batches.Count == 1)
+                    // The response refers to the stored bytes, written by reference as one gather write,
+                    // and their frames stay alive until it is written.
+                    var size = 0;
+                    var parts = new ReadOnlyMemory<byte>[batches.Count];
+                    for (var i = 0; i < batches.Count; i++)
                     {
-                        // The usual case with large batches: the response refers to the stored bytes, and
-                        // their frame stays alive until the response is written.
-                        if (batches[0].Frame is { } frame)
+                        if (batches[i].Frame is { } frame)
                         {
                             context.HoldUntilSent(frame);
                         }
 
-                        result.Records = batches[0].Data;
-                    }
-                    else
-                    {
-                        var records = new byte[size];
-                        var at = 0;
-                        foreach (var batch in batches)
-                        {
-                            batch.Data.Span.CopyTo(records.AsSpan(at));
-                            at += batch.Size;
-                        }
-
-                        result.Records = records;
+                        parts[i] = batches[i].Data;
+                        size += batches[i].Size;
                     }
 
+                    result.Records = ChainedRecords.Of(parts);
                     total += size;
                     if (committed)
                     {

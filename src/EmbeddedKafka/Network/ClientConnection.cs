@@ -11,11 +11,22 @@ namespace Outbox.EmbeddedKafka.Network;
 /// One client connection. Requests are handled one at a time, so responses leave in request order,
 /// as Apache Kafka does; a malformed frame or an unknown API closes the connection.
 /// </summary>
+/// <remarks>
+/// The connection runs on a thread of its own with blocking socket calls: a request that its handler
+/// answers at once (Produce, most Fetches) is read, handled and answered on that thread, without the
+/// hop from the socket engine to a thread-pool worker that an awaited read costs. librdkafka keeps up
+/// to five requests in flight and spins while it waits for an answer, so that latency costs the client
+/// CPU as well. A handler that waits (a Fetch long poll, JoinGroup) completes elsewhere; the thread then
+/// sleeps until it has, as Apache Kafka mutes a connection while one of its requests is in progress,
+/// and holds no thread-pool thread meanwhile.
+/// </remarks>
 internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, ApiTable apis, FramePool frames) : IDisposable
 {
-    private readonly NetworkStream _stream = new(socket, ownsSocket: true);
     private readonly string _clientHost = (socket.RemoteEndPoint as System.Net.IPEndPoint)?.Address.ToString() ?? "unknown";
-    private readonly KafkaWriter _response = new(64 * 1024);
+    // Record sets of 16 KiB and more (fetched batches) go out from where the log keeps them.
+    private readonly KafkaWriter _response = new(64 * 1024, referenceRecordsFrom: 16 * 1024);
+    private readonly List<ArraySegment<byte>> _segments = [];
+    private readonly ManualResetEventSlim _answered = new();
 
     public long Id { get; } = id;
 
@@ -34,17 +45,42 @@ internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, 
         {
         }
 
-        _stream.Dispose();
+        socket.Dispose();
     }
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>Starts the connection's thread; the task completes when the connection has closed.</summary>
+    public Task RunAsync(CancellationToken cancellationToken)
     {
-        var sizeBuffer = new byte[4];
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Run(cancellationToken);
+            }
+            finally
+            {
+                closed.SetResult();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"EmbeddedKafka connection {Id}",
+        };
+        thread.Start();
+        return closed.Task;
+    }
+
+    private void Run(CancellationToken cancellationToken)
+    {
+        // A blocking receive ends when the socket is shut down.
+        using var stopping = cancellationToken.Register(Close);
+        Span<byte> sizeBuffer = stackalloc byte[4];
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (!await ReadExactlyAsync(sizeBuffer, cancellationToken).ConfigureAwait(false))
+                if (!ReadExactly(sizeBuffer))
                 {
                     return;
                 }
@@ -59,8 +95,7 @@ internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, 
                 var frame = RequestFrame.Rent(frames, size);
                 try
                 {
-                    if (!await ReadExactlyAsync(frame.Memory, cancellationToken).ConfigureAwait(false)
-                        || !await HandleAsync(frame, cancellationToken).ConfigureAwait(false))
+                    if (!ReadExactly(frame.Memory.Span) || !Answer(frame, cancellationToken))
                     {
                         return;
                     }
@@ -78,11 +113,49 @@ internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, 
         finally
         {
             Close();
+            _answered.Dispose();
         }
     }
 
-    /// <summary>Handles one frame; false closes the connection.</summary>
-    private async Task<bool> HandleAsync(RequestFrame request, CancellationToken cancellationToken)
+    /// <summary>Handles one frame and writes its response; false closes the connection.</summary>
+    private bool Answer(RequestFrame request, CancellationToken cancellationToken)
+    {
+        var handled = WaitFor(HandleAsync(request, cancellationToken));
+        try
+        {
+            if (!handled.KeepOpen)
+            {
+                return false;
+            }
+
+            if (handled.Response is { } response)
+            {
+                Send(handled.CorrelationId, handled.FlexibleHeader, response, handled.Version);
+            }
+
+            return true;
+        }
+        finally
+        {
+            handled.Context?.ReleaseHeld();
+        }
+    }
+
+    /// <summary>The handler's outcome; a handler that waits completes elsewhere while this thread sleeps.</summary>
+    private HandledRequest WaitFor(ValueTask<HandledRequest> handling)
+    {
+        var awaiter = handling.ConfigureAwait(false).GetAwaiter();
+        if (!awaiter.IsCompleted)
+        {
+            _answered.Reset();
+            awaiter.UnsafeOnCompleted(_answered.Set);
+            _answered.Wait(CancellationToken.None);
+        }
+
+        return awaiter.GetResult();
+    }
+
+    private async ValueTask<HandledRequest> HandleAsync(RequestFrame request, CancellationToken cancellationToken)
     {
         ReadOnlyMemory<byte> frame = request.Memory;
         var apiKey = BinaryPrimitives.ReadInt16BigEndian(frame.Span);
@@ -93,7 +166,7 @@ internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, 
         if (api is null)
         {
             Log.UnknownApi(cluster.Logger, Id, apiKey);
-            return false;
+            return HandledRequest.Close;
         }
 
         if (version < api.MinVersion || version > api.MaxVersion)
@@ -101,46 +174,38 @@ internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, 
             if (api is ApiVersionsApi versions && version > api.MaxVersion)
             {
                 // KIP-511: answer in v0 with the supported versions so the client can retry lower.
-                await SendAsync(correlationId, flexibleHeader: false, versions.UnsupportedVersionResponse(), 0, cancellationToken).ConfigureAwait(false);
-                return true;
+                return new HandledRequest(true, correlationId, false, versions.UnsupportedVersionResponse(), 0, null);
             }
 
             Log.UnsupportedVersion(cluster.Logger, Id, api.Key, version);
-            return false;
+            return HandledRequest.Close;
         }
 
-        IKafkaMessage? response;
         RequestContext? context = null;
         try
         {
-            try
-            {
-                var (clientId, body) = ReadHeader(frame, api.FlexibleRequestHeader(version));
-                context = new RequestContext(cluster, api.Key, version, correlationId, clientId, _clientHost, Id, request);
-                response = await api.HandleAsync(context, body, cancellationToken).ConfigureAwait(false);
-            }
-            catch (KafkaProtocolException e)
-            {
-                Log.MalformedRequest(cluster.Logger, Id, api.Key, version, e.Message);
-                return false;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                Log.HandlerFailed(cluster.Logger, e, Id, api.Key, version);
-                return false;
-            }
-
-            if (response is not null)
-            {
-                await SendAsync(correlationId, api.FlexibleResponseHeader(version), response, version, cancellationToken).ConfigureAwait(false);
-            }
+            var (clientId, body) = ReadHeader(frame, api.FlexibleRequestHeader(version));
+            context = new RequestContext(cluster, api.Key, version, correlationId, clientId, _clientHost, Id, request);
+            var response = await api.HandleAsync(context, body, cancellationToken).ConfigureAwait(false);
+            return new HandledRequest(true, correlationId, api.FlexibleResponseHeader(version), response, version, context);
         }
-        finally
+        catch (KafkaProtocolException e)
         {
             context?.ReleaseHeld();
+            Log.MalformedRequest(cluster.Logger, Id, api.Key, version, e.Message);
+            return HandledRequest.Close;
         }
-
-        return true;
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            context?.ReleaseHeld();
+            Log.HandlerFailed(cluster.Logger, e, Id, api.Key, version);
+            return HandledRequest.Close;
+        }
+        catch (OperationCanceledException)
+        {
+            context?.ReleaseHeld();
+            throw;
+        }
     }
 
     private static (string? ClientId, ReadOnlyMemory<byte> Body) ReadHeader(ReadOnlyMemory<byte> frame, bool flexible)
@@ -161,7 +226,7 @@ internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, 
         return (clientId, frame[reader.Position..]);
     }
 
-    private async Task SendAsync(int correlationId, bool flexibleHeader, IKafkaMessage body, short version, CancellationToken cancellationToken)
+    private void Send(int correlationId, bool flexibleHeader, IKafkaMessage body, short version)
     {
         _response.Reset();
         var sizeAt = _response.ReserveInt32();
@@ -173,23 +238,63 @@ internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, 
 
         body.Write(_response, version);
         _response.PatchInt32(sizeAt, _response.Length - 4);
-        await _stream.WriteAsync(_response.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        _response.GetSegments(_segments);
+        if (_segments.Count == 1)
+        {
+            ReadOnlySpan<byte> written = _segments[0];
+            while (!written.IsEmpty)
+            {
+                written = written[socket.Send(written)..];
+            }
+
+            return;
+        }
+
+        for (var left = _response.Length; left > 0;)
+        {
+            var sent = socket.Send(_segments);
+            left -= sent;
+            DropSent(_segments, sent);
+        }
+
+        _segments.Clear();
     }
 
-    private async Task<bool> ReadExactlyAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    private static void DropSent(List<ArraySegment<byte>> segments, int sent)
     {
-        var read = 0;
-        while (read < buffer.Length)
+        var whole = 0;
+        while (whole < segments.Count && segments[whole].Count <= sent)
         {
-            var n = await _stream.ReadAsync(buffer[read..], cancellationToken).ConfigureAwait(false);
+            sent -= segments[whole].Count;
+            whole++;
+        }
+
+        segments.RemoveRange(0, whole);
+        if (sent > 0)
+        {
+            segments[0] = segments[0][sent..];
+        }
+    }
+
+    private bool ReadExactly(Span<byte> buffer)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var n = socket.Receive(buffer);
             if (n == 0)
             {
                 return false;
             }
 
-            read += n;
+            buffer = buffer[n..];
         }
 
         return true;
+    }
+
+    /// <summary>What handling a request came to: its response (none for acks=0), or closing the connection.</summary>
+    private readonly record struct HandledRequest(bool KeepOpen, int CorrelationId, bool FlexibleHeader, IKafkaMessage? Response, short Version, RequestContext? Context)
+    {
+        public static HandledRequest Close => new(false, 0, false, null, 0, null);
     }
 }

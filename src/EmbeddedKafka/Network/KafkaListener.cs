@@ -68,7 +68,7 @@ internal sealed class KafkaListener : IAsyncDisposable
             client.NoDelay = true;
             var id = Interlocked.Increment(ref _nextConnectionId);
             var connection = new ClientConnection(id, client, _cluster, _apis, _frames);
-            var run = Task.Run(() => connection.RunAsync(cancellationToken), CancellationToken.None);
+            var run = connection.RunAsync(cancellationToken);
             _connections[id] = (connection, run);
             _ = run.ContinueWith(_ => _connections.TryRemove(id, out var _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }

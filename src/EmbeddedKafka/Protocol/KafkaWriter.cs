@@ -1,24 +1,72 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Outbox.EmbeddedKafka.Protocol;
 
-/// <summary>Writes Kafka's big-endian wire types into a growable buffer.</summary>
+/// <summary>
+/// Writes Kafka's big-endian wire types into a growable buffer. A writer made with
+/// <c>referenceRecordsFrom</c> keeps record sets of at least that many bytes by reference instead of
+/// copying them (<see cref="ChainedRecords"/> part by part); its output is then read with
+/// <see cref="GetSegments"/>.
+/// </summary>
 internal sealed class KafkaWriter : IBufferWriter<byte>
 {
+    // sendmsg takes at most 1024 buffers; records beyond this many references are copied.
+    private const int MaxReferences = 256;
+
+    private readonly int _referenceRecordsFrom;
+    private readonly List<(int At, ArraySegment<byte> Bytes)> _references = [];
     private byte[] _buffer;
     private int _length;
+    private int _referencedLength;
 
-    public KafkaWriter(int capacity = 256) => _buffer = new byte[Math.Max(capacity, 16)];
+    public KafkaWriter(int capacity = 256, int referenceRecordsFrom = 0)
+    {
+        _buffer = new byte[Math.Max(capacity, 16)];
+        _referenceRecordsFrom = referenceRecordsFrom;
+    }
 
-    public int Length => _length;
+    /// <summary>The bytes written so far, referenced records included.</summary>
+    public int Length => _length + _referencedLength;
 
-    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);
+    public ReadOnlySpan<byte> WrittenSpan => _references.Count == 0
+        ? _buffer.AsSpan(0, _length)
+        : throw new InvalidOperationException("the writer holds referenced records; read its segments");
 
-    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _length);
+    public ReadOnlyMemory<byte> WrittenMemory => _references.Count == 0
+        ? _buffer.AsMemory(0, _length)
+        : throw new InvalidOperationException("the writer holds referenced records; read its segments");
 
-    public void Reset() => _length = 0;
+    public void Reset()
+    {
+        _length = 0;
+        _referencedLength = 0;
+        _references.Clear();
+    }
+
+    /// <summary>Everything written, in order: the buffer's stretches with the referenced records between them.</summary>
+    public void GetSegments(List<ArraySegment<byte>> segments)
+    {
+        segments.Clear();
+        var from = 0;
+        foreach (var (at, bytes) in _references)
+        {
+            if (at > from)
+            {
+                segments.Add(new ArraySegment<byte>(_buffer, from, at - from));
+            }
+
+            segments.Add(bytes);
+            from = at;
+        }
+
+        if (_length > from)
+        {
+            segments.Add(new ArraySegment<byte>(_buffer, from, _length - from));
+        }
+    }
 
     public void WriteBool(bool value) => Grab(1)[0] = value ? (byte)1 : (byte)0;
 
@@ -112,8 +160,41 @@ internal sealed class KafkaWriter : IBufferWriter<byte>
 
     public void WriteNullableBytes(byte[]? value, bool compact) => WriteNullableBytes(value, value is null, compact);
 
-    public void WriteRecords(ReadOnlyMemory<byte>? value, bool compact) =>
-        WriteNullableBytes(value is { } v ? v.Span : default, value is null, compact);
+    public void WriteRecords(ReadOnlyMemory<byte>? value, bool compact)
+    {
+        if (_referenceRecordsFrom == 0 || value is not { } records || records.Length < _referenceRecordsFrom)
+        {
+            WriteNullableBytes(value is { } v ? v.Span : default, value is null, compact);
+            return;
+        }
+
+        WriteLength(records.Length, compact, int16: false);
+        if (MemoryMarshal.TryGetMemoryManager(records, out ChainedRecords? chain, out var start, out var length)
+            && start == 0 && length == records.Length)
+        {
+            foreach (var part in chain.Parts)
+            {
+                WriteRecordBytes(part);
+            }
+        }
+        else
+        {
+            WriteRecordBytes(records);
+        }
+    }
+
+    private void WriteRecordBytes(ReadOnlyMemory<byte> bytes)
+    {
+        if (bytes.Length >= _referenceRecordsFrom && _references.Count < MaxReferences && MemoryMarshal.TryGetArray(bytes, out var segment))
+        {
+            _references.Add((_length, segment));
+            _referencedLength += bytes.Length;
+        }
+        else
+        {
+            bytes.Span.CopyTo(Grab(bytes.Length));
+        }
+    }
 
     public void WriteArrayLength(int count, bool compact) => WriteLength(count, compact, int16: false);
 
