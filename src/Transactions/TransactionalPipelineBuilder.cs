@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Outbox.Transactions.Internal.Database;
+using Quartz;
 
 namespace Outbox.Transactions;
 
@@ -29,7 +31,7 @@ public sealed class TransactionalPipelineBuilder
     /// then aborts, the redelivered input finds its row: the handler runs again with
     /// <see cref="PipelineContext.DatabaseEffectsCommitted"/> set, its outputs are produced and its database changes
     /// rolled back. The model must include the inbox tables (<c>modelBuilder.AddInboxTables()</c>); rows older than
-    /// <see cref="PipelineDatabaseOptions.ProcessedEventRetention"/> are deleted while the pipeline runs.
+    /// <see cref="PipelineDatabaseOptions.ProcessedEventRetention"/> are deleted by a Quartz job while the host runs.
     /// </summary>
     /// <typeparam name="TDbContext">The application's DbContext, registered as a scoped service.</typeparam>
     /// <param name="configure">Sets the retention of the inbox rows; they are validated at start-up.</param>
@@ -46,6 +48,15 @@ public sealed class TransactionalPipelineBuilder
         Services.AddKeyedSingleton(Name, new PipelineDatabase(typeof(TDbContext)));
         Services.AddOptions<PipelineDatabaseOptions>(Name).Configure(options => configure?.Invoke(options)).ValidateOnStart();
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PipelineDatabaseOptions>, PipelineDatabaseOptionsValidator>());
+
+        Services.TryAddSingleton(TimeProvider.System);
+        Services.TryAddTransient<ProcessedEventRetentionJob>();
+        Services.AddQuartz();
+        var name = Name;
+        // One scheduler per pipeline name; AddHostedService would keep only the first of one type.
+        Services.AddSingleton<IHostedService>(provider => new ProcessedEventRetentionScheduler(
+            name, provider.GetRequiredService<ISchedulerFactory>(), provider.GetRequiredService<IOptionsMonitor<PipelineDatabaseOptions>>()));
+        Services.AddQuartzHostedService();
         return this;
     }
 }

@@ -43,26 +43,7 @@ internal sealed class TransactionalPipelineHostedService<TMessage>(
         var logger = (services.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance)
             .CreateLogger($"Outbox.Transactions.{name}");
         var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
-        var retention = StartRetention(settings, time, logger, stoppingToken);
-        try
-        {
-            await RunWithRestartsAsync(settings, logger, time, stoppingToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            await retention.ConfigureAwait(false);
-        }
-    }
-
-    private Task StartRetention(PipelineSettings settings, TimeProvider time, ILogger logger, CancellationToken stoppingToken)
-    {
-        if (_database is null || services.GetRequiredService<IOptionsMonitor<PipelineDatabaseOptions>>().Get(name) is not { ProcessedEventRetention: { } retention } databaseOptions)
-        {
-            return Task.CompletedTask;
-        }
-
-        var expiry = new ProcessedEventRetention(name, settings.GroupId, _database, retention, services.GetRequiredService<IServiceScopeFactory>(), time, logger);
-        return expiry.RunAsync(databaseOptions.RetentionInterval, stoppingToken);
+        await RunWithRestartsAsync(settings, logger, time, stoppingToken).ConfigureAwait(false);
     }
 
     private async Task RunWithRestartsAsync(PipelineSettings settings, ILogger logger, TimeProvider time, CancellationToken stoppingToken)

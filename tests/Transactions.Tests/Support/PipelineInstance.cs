@@ -28,6 +28,7 @@ internal sealed class PipelineInstance : IAsyncDisposable
                 builder.AddProvider(logs);
             }
         });
+        services.AddSingleton<IHostApplicationLifetime, StartedApplicationLifetime>();
         configure(services);
         var instance = new PipelineInstance(services.BuildServiceProvider());
         foreach (var hosted in instance._hosted)

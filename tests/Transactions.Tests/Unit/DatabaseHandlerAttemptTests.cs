@@ -71,11 +71,14 @@ public sealed class DatabaseHandlerAttemptTests : IAsyncLifetime
     public async Task Start_up_fails_naming_the_fix_when_the_model_lacks_the_inbox_tables()
     {
         var services = new ServiceCollection();
+        services.AddSingleton<IHostApplicationLifetime, StartedApplicationLifetime>();
         services.AddDbContext<ContextWithoutInbox>(o => o.UseSqlite(_database.ConnectionString));
         services.AddTransactionalPipeline<OrderPlaced, EnrichOrders>("no-inbox", o => o.Topics.Add("orders")).WithDatabase<ContextWithoutInbox>();
         await using var provider = services.BuildServiceProvider();
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => provider.GetRequiredService<IHostedService>().StartAsync(TestContext.Current.CancellationToken));
+        var pipeline = provider.GetServices<IHostedService>().OfType<TransactionalPipelineHostedService<OrderPlaced>>().Single();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => pipeline.StartAsync(TestContext.Current.CancellationToken));
 
         Assert.Contains("AddInboxTables()", error.Message, StringComparison.Ordinal);
         Assert.Contains(nameof(ContextWithoutInbox), error.Message, StringComparison.Ordinal);

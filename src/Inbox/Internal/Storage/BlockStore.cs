@@ -26,13 +26,23 @@ internal sealed class BlockStore
     /// Records that a dead-lettered event blocks its key. When the key is already blocked by another event,
     /// or is releasing and this event was not one of the released ones, the event is parked behind them instead.
     /// </summary>
-    public async Task<BlockOutcome> BlockAsync(TopicPartitionOffset consumed, string key, Guid eventId, TopicPartitionOffset deadLetter, CancellationToken cancellationToken)
+    public Task<BlockOutcome> BlockAsync(TopicPartitionOffset consumed, string key, Guid eventId, TopicPartitionOffset deadLetter, CancellationToken cancellationToken) =>
+        InTransactionAsync(context => ApplyBlockAsync(context, consumed, key, eventId, deadLetter, cancellationToken), cancellationToken);
+
+    /// <summary>Parks an event whose key is blocked; returns true when the key is releasing, so the event must be released right away.</summary>
+    public Task<bool> ParkAsync(TopicPartitionOffset consumed, string key, Guid eventId, TopicPartitionOffset deadLetter, CancellationToken cancellationToken) =>
+        InTransactionAsync(context => ApplyParkAsync(context, consumed, key, eventId, deadLetter, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Marks the failed event as never to be processed and unblocks its key: the key starts releasing when
+    /// events are parked behind it, else the block is removed. Returns the unblocked key, or null when the
+    /// event blocks nothing.
+    /// </summary>
+    public Task<(BlockedKey Key, bool Release)?> AbandonAsync(Guid eventId, CancellationToken cancellationToken) =>
+        InTransactionAsync(context => ApplyAbandonAsync(context, eventId, cancellationToken), cancellationToken);
+
+    private async Task<BlockOutcome> ApplyBlockAsync(DbContext context, TopicPartitionOffset consumed, string key, Guid eventId, TopicPartitionOffset deadLetter, CancellationToken cancellationToken)
     {
-        var db = _contexts.Open();
-        await using var dbLifetime = db.ConfigureAwait(false);
-        var context = db.Context;
-        var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transactionLifetime = transaction.ConfigureAwait(false);
         var topic = consumed.Topic;
         var block = await FindBlockAsync(context, topic, key, cancellationToken).ConfigureAwait(false);
         var parked = await context.Set<ParkedEvent>().FirstOrDefaultAsync(p => p.ConsumerGroup == _group && p.EventId == eventId, cancellationToken).ConfigureAwait(false);
@@ -71,19 +81,11 @@ internal sealed class BlockStore
             outcome = block.FailedEventId is null ? BlockOutcome.ParkedWhileReleasing : BlockOutcome.ParkedBehindBlock;
         }
 
-        await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return outcome;
     }
 
-    /// <summary>Parks an event whose key is blocked; returns true when the key is releasing, so the event must be released right away.</summary>
-    public async Task<bool> ParkAsync(TopicPartitionOffset consumed, string key, Guid eventId, TopicPartitionOffset deadLetter, CancellationToken cancellationToken)
+    private async Task<bool> ApplyParkAsync(DbContext context, TopicPartitionOffset consumed, string key, Guid eventId, TopicPartitionOffset deadLetter, CancellationToken cancellationToken)
     {
-        var db = _contexts.Open();
-        await using var dbLifetime = db.ConfigureAwait(false);
-        var context = db.Context;
-        var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transactionLifetime = transaction.ConfigureAwait(false);
         var topic = consumed.Topic;
         var block = await FindBlockAsync(context, topic, key, cancellationToken).ConfigureAwait(false);
         if (block is null)
@@ -95,8 +97,6 @@ internal sealed class BlockStore
 
         var parked = await context.Set<ParkedEvent>().FirstOrDefaultAsync(p => p.ConsumerGroup == _group && p.EventId == eventId, cancellationToken).ConfigureAwait(false);
         await UpsertParkedAsync(context, parked, consumed, key, eventId, deadLetter, cancellationToken).ConfigureAwait(false);
-        await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return block.FailedEventId is null;
     }
 
@@ -128,18 +128,8 @@ internal sealed class BlockStore
             .FirstOrDefaultAsync(b => b.ConsumerGroup == _group && b.FailedEventId == eventId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Marks the failed event as never to be processed and unblocks its key: the key starts releasing when
-    /// events are parked behind it, else the block is removed. Returns the unblocked key, or null when the
-    /// event blocks nothing.
-    /// </summary>
-    public async Task<(BlockedKey Key, bool Release)?> AbandonAsync(Guid eventId, CancellationToken cancellationToken)
+    private async Task<(BlockedKey Key, bool Release)?> ApplyAbandonAsync(DbContext context, Guid eventId, CancellationToken cancellationToken)
     {
-        var db = _contexts.Open();
-        await using var dbLifetime = db.ConfigureAwait(false);
-        var context = db.Context;
-        var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transactionLifetime = transaction.ConfigureAwait(false);
         var block = await context.Set<BlockedKey>().FirstOrDefaultAsync(b => b.ConsumerGroup == _group && b.FailedEventId == eventId, cancellationToken).ConfigureAwait(false);
         if (block is null)
         {
@@ -163,8 +153,6 @@ internal sealed class BlockStore
             context.Remove(block);
         }
 
-        await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return (block, release);
     }
 
@@ -189,6 +177,20 @@ internal sealed class BlockStore
                     new DateTimeOffset(DateTime.SpecifyKind(b.BlockedAt, DateTimeKind.Utc)),
                     parked.FirstOrDefault(p => p.Topic == b.Topic && p.Key == b.Key)?.Count ?? 0)),
         ];
+    }
+
+    /// <summary>Runs one change of the block list in a transaction of its own, saving and committing what it did.</summary>
+    private async Task<T> InTransactionAsync<T>(Func<DbContext, Task<T>> change, CancellationToken cancellationToken)
+    {
+        var db = _contexts.Open();
+        await using var dbLifetime = db.ConfigureAwait(false);
+        var context = db.Context;
+        var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transactionLifetime = transaction.ConfigureAwait(false);
+        var result = await change(context).ConfigureAwait(false);
+        await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     private Task<BlockedKey?> FindBlockAsync(DbContext context, string topic, string key, CancellationToken cancellationToken) =>
