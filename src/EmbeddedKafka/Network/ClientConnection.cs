@@ -26,7 +26,8 @@ internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, 
     // Record sets of 16 KiB and more (fetched batches) go out from where the log keeps them.
     private readonly KafkaWriter _response = new(64 * 1024, referenceRecordsFrom: 16 * 1024);
     private readonly List<ArraySegment<byte>> _segments = [];
-    private readonly ManualResetEventSlim _answered = new();
+    // A handler that did not answer at once waits for something else (a produce, a rebalance): no use spinning.
+    private readonly ManualResetEventSlim _answered = new(initialState: false, spinCount: 0);
 
     public long Id { get; } = id;
 
