@@ -9,6 +9,8 @@ namespace Outbox.EmbeddedKafka.Network;
 /// <summary>Accepts client connections and runs each one until it closes or the broker stops.</summary>
 internal sealed class KafkaListener : IAsyncDisposable
 {
+    private const int ReceiveBufferBytes = 4 * 1024 * 1024;
+
     private readonly Socket _socket;
     private readonly Cluster _cluster;
     private readonly ApiTable _apis;
@@ -66,6 +68,10 @@ internal sealed class KafkaListener : IAsyncDisposable
             }
 
             client.NoDelay = true;
+
+            // Room for a whole produce request of librdkafka's default 1 MB batch, so the client hands it over in one
+            // write and sleeps instead of waking for every piece the connection drains from a smaller buffer.
+            client.ReceiveBufferSize = ReceiveBufferBytes;
             var id = Interlocked.Increment(ref _nextConnectionId);
             var connection = new ClientConnection(id, client, _cluster, _apis, _frames);
             var run = connection.RunAsync(cancellationToken);
