@@ -55,13 +55,16 @@ internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, 
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
+            // An unexpected failure ends the connection and faults its task, as it would an awaited loop,
+            // instead of escaping the thread and ending the process.
             try
             {
                 Run(cancellationToken);
-            }
-            finally
-            {
                 closed.SetResult();
+            }
+            catch (Exception e)
+            {
+                closed.SetException(e);
             }
         })
         {
