@@ -12,7 +12,7 @@ internal sealed class PostgreSqlOutboxDialect(OutboxTables tables) : OutboxSqlDi
     public override string ClaimBatch => $"""
         SELECT id AS Id, topic AS Topic, message_key AS MessageKey, headers AS Headers, payload AS Payload
         FROM {Messages}
-        WHERE lane = @lane AND published_at IS NULL AND failed_at IS NULL
+        WHERE lane = @lane AND published_at IS NULL AND failed_at IS NULL AND id <> ALL(@unmarked)
         ORDER BY id
         LIMIT @limit
         FOR UPDATE SKIP LOCKED
