@@ -24,7 +24,8 @@ namespace Outbox.Benchmarks;
 /// the same SQL and transactional producer but no leases, checkpoints or hosting (the limit);
 /// (c) <see cref="RawProducer"/>, the transactional producer alone. One invocation relays the whole outbox, so the
 /// mean is the time for <see cref="Count"/> messages and the Msgs/s column divides by it; the ratio column is
-/// per invocation, which is the same for all three. Message count: OUTBOX_BENCH_MESSAGES (default 100,000).
+/// per invocation, which is the same for all three. Message count: OUTBOX_BENCH_MESSAGES (default 100,000); one
+/// database only: OUTBOX_BENCH_DATABASE (SQLite or PostgreSQL).
 /// PostgreSQL: POSTGRES_CONNECTION_STRING, or the throwaway cluster of the shared test fixture.
 /// </summary>
 [Config(typeof(InProcessMonitoringConfig))]
@@ -43,7 +44,9 @@ public class RelayThroughput
     [ParamsSource(nameof(Databases))]
     public string Database { get; set; } = "SQLite";
 
-    public static IEnumerable<string> Databases() => ["SQLite", "PostgreSQL"];
+    /// <summary>SQLite and PostgreSQL, or only the one OUTBOX_BENCH_DATABASE names.</summary>
+    public static IEnumerable<string> Databases() =>
+        Environment.GetEnvironmentVariable("OUTBOX_BENCH_DATABASE") is { Length: > 0 } only ? [only] : ["SQLite", "PostgreSQL"];
 
     [GlobalSetup]
     public async Task StartBrokerAsync() => _broker = await EmbeddedKafkaBroker.StartAsync(new EmbeddedKafkaOptions { DefaultPartitions = 3 });
