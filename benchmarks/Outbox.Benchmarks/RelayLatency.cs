@@ -26,7 +26,7 @@ public static class RelayLatency
 {
     private const int Keys = 100;
 
-    public static async Task RunAsync(string database, string connectionString, int count, int rate, int writers, int perSave)
+    public static async Task RunAsync(string database, string connectionString, int count, int rate, int writers, int perSave, int? lanes)
     {
         var run = "lat" + Guid.NewGuid().ToString("N")[..8];
         var topic = run + ".probes";
@@ -55,6 +55,7 @@ public static class RelayLatency
             o.TransactionalIdPrefix = run + "-relay-";
             o.CheckpointTopic = run + "-checkpoints";
             o.MapTopic<LatencyProbe>(topic);
+            o.LaneCount = lanes ?? o.LaneCount;
         });
         using var host = builder.Build();
         await using (var scope = host.Services.CreateAsyncScope())
@@ -121,6 +122,7 @@ public static class RelayLatency
         }
 
         var started = Stopwatch.StartNew();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var next = -1;
         async Task WriteAsync()
         {
@@ -151,6 +153,7 @@ public static class RelayLatency
         await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(WriteAsync)));
 
         var sendSeconds = started.Elapsed.TotalSeconds;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / sendSeconds;
         if (await Task.WhenAny(allReceived.Task, Task.Delay(TimeSpan.FromSeconds(60))) != allReceived.Task)
         {
             await stop.CancelAsync();
@@ -162,10 +165,11 @@ public static class RelayLatency
         Array.Sort(got);
         Array.Sort(saves);
         Console.WriteLine(
-            $"{database}: {count:N0} messages at {rate:N0}/s requested, {perSave} per SaveChanges from {writers} writer(s), " +
+            $"{database}: {count:N0} messages at {rate:N0}/s requested, {perSave} per SaveChanges from {writers} writer(s), {lanes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"} lanes, " +
             $"sent in {sendSeconds:F1} s ({count / sendSeconds:N0} msg/s, {saveCount / sendSeconds:N0} saves/s), received {received:N0}; " +
             $"SaveChanges→consumer latency p50 {Percentile(got, 0.50):F1} ms, p90 {Percentile(got, 0.90):F1} ms, p99 {Percentile(got, 0.99):F1} ms, max {(got.Length > 0 ? got[^1] : double.NaN):F1} ms; " +
-            $"SaveChanges alone p50 {Percentile(saves, 0.50):F1} ms, p99 {Percentile(saves, 0.99):F1} ms");
+            $"SaveChanges alone p50 {Percentile(saves, 0.50):F1} ms, p99 {Percentile(saves, 0.99):F1} ms; " +
+            $"this process used {cpu:P0} of one core while sending ({Environment.ProcessorCount} cores)");
     }
 
     private static double Percentile(double[] sorted, double p) =>
