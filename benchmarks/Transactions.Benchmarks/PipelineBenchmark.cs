@@ -70,12 +70,25 @@ public abstract class PipelineBenchmark
                 Key = $"account-{i % 50}",
                 Payload = serializer.Serialize(message, typeof(PaymentReceived)),
             };
-            producer.Produce(InputTopic, new Message<byte[], byte[]>
+            var record = new Message<byte[], byte[]>
             {
                 Key = Encoding.UTF8.GetBytes(envelope.Key),
                 Value = envelope.Payload.ToArray(),
                 Headers = envelope.ToKafkaHeaders(),
-            });
+            };
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(InputTopic, record);
+                    break;
+                }
+                catch (ProduceException<byte[], byte[]> exception) when (exception.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    // More records than librdkafka queues: wait for the broker's acknowledgements to make room.
+                    producer.Poll(TimeSpan.FromMilliseconds(100));
+                }
+            }
         }
 
         producer.Flush(TimeSpan.FromSeconds(60));
