@@ -15,8 +15,9 @@ namespace Outbox.Benchmarks;
 public sealed record LatencyProbe(long SentAt, int Sequence);
 
 /// <summary>
-/// SaveChanges→consumer latency at a steady rate (1,000 msg/s unless told): one message per SaveChanges, message n
-/// due n / rate seconds after the start, written by one or more concurrent writers; the framework's relay
+/// SaveChanges→consumer latency at a steady rate (1,000 msg/s unless told): one or more messages per SaveChanges (a
+/// unit of work emitting a few events), message n due n / rate seconds after the start, written by one or more
+/// concurrent writers; the framework's relay
 /// (default options: 4 lanes, batches of up to 200) publishing to EmbeddedKafka, a read_committed consumer on a dedicated thread
 /// recording receive time minus the Stopwatch timestamp taken just before SaveChanges (one process, one
 /// clock). Not a BenchmarkDotNet job: a steady rate and a latency distribution are what is measured.
@@ -25,7 +26,7 @@ public static class RelayLatency
 {
     private const int Keys = 100;
 
-    public static async Task RunAsync(string database, string connectionString, int count, int rate, int writers)
+    public static async Task RunAsync(string database, string connectionString, int count, int rate, int writers, int perSave, int? lanes)
     {
         var run = "lat" + Guid.NewGuid().ToString("N")[..8];
         var topic = run + ".probes";
@@ -54,6 +55,7 @@ public static class RelayLatency
             o.TransactionalIdPrefix = run + "-relay-";
             o.CheckpointTopic = run + "-checkpoints";
             o.MapTopic<LatencyProbe>(topic);
+            o.LaneCount = lanes ?? o.LaneCount;
         });
         using var host = builder.Build();
         await using (var scope = host.Services.CreateAsyncScope())
@@ -68,7 +70,8 @@ public static class RelayLatency
 
         await host.StartAsync();
         var latencies = new double[count];
-        var saves = new double[count];
+        var saveCount = (count + perSave - 1) / perSave;
+        var saves = new double[saveCount];
         var received = 0;
         var warmedUp = 0;
         using var stop = new CancellationTokenSource();
@@ -119,29 +122,38 @@ public static class RelayLatency
         }
 
         var started = Stopwatch.StartNew();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var next = -1;
         async Task WriteAsync()
         {
-            while (Interlocked.Increment(ref next) is var sequence && sequence < count)
+            while (Interlocked.Increment(ref next) is var save && save < saveCount)
             {
-                // Message n is due n / rate seconds after the start; a writer behind the schedule catches up without waiting.
-                var wait = TimeSpan.FromSeconds((double)sequence / rate) - started.Elapsed;
+                // Message n is due n / rate seconds after the start, so a save is due with its first message; a writer
+                // behind the schedule catches up without waiting.
+                var first = save * perSave;
+                var wait = TimeSpan.FromSeconds((double)first / rate) - started.Elapsed;
                 if (wait > TimeSpan.Zero)
                 {
                     await Task.Delay(wait);
                 }
 
                 await using var scope = host.Services.CreateAsyncScope();
+                var outbox = scope.ServiceProvider.GetRequiredService<IOutbox>();
                 var before = Stopwatch.GetTimestamp();
-                scope.ServiceProvider.GetRequiredService<IOutbox>().Add(new LatencyProbe(before, sequence), "key-" + (sequence % Keys));
+                for (var sequence = first; sequence < Math.Min(count, first + perSave); sequence++)
+                {
+                    outbox.Add(new LatencyProbe(before, sequence), "key-" + (sequence % Keys));
+                }
+
                 await scope.ServiceProvider.GetRequiredService<BenchContext>().SaveChangesAsync();
-                saves[sequence] = Stopwatch.GetElapsedTime(before).TotalMilliseconds;
+                saves[save] = Stopwatch.GetElapsedTime(before).TotalMilliseconds;
             }
         }
 
         await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(WriteAsync)));
 
         var sendSeconds = started.Elapsed.TotalSeconds;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / sendSeconds;
         if (await Task.WhenAny(allReceived.Task, Task.Delay(TimeSpan.FromSeconds(60))) != allReceived.Task)
         {
             await stop.CancelAsync();
@@ -153,9 +165,11 @@ public static class RelayLatency
         Array.Sort(got);
         Array.Sort(saves);
         Console.WriteLine(
-            $"{database}: {count:N0} messages at {rate:N0}/s requested from {writers} writer(s), sent in {sendSeconds:F1} s ({count / sendSeconds:N0}/s), received {received:N0}; " +
+            $"{database}: {count:N0} messages at {rate:N0}/s requested, {perSave} per SaveChanges from {writers} writer(s), {lanes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"} lanes, " +
+            $"sent in {sendSeconds:F1} s ({count / sendSeconds:N0} msg/s, {saveCount / sendSeconds:N0} saves/s), received {received:N0}; " +
             $"SaveChanges→consumer latency p50 {Percentile(got, 0.50):F1} ms, p90 {Percentile(got, 0.90):F1} ms, p99 {Percentile(got, 0.99):F1} ms, max {(got.Length > 0 ? got[^1] : double.NaN):F1} ms; " +
-            $"SaveChanges alone p50 {Percentile(saves, 0.50):F1} ms, p99 {Percentile(saves, 0.99):F1} ms");
+            $"SaveChanges alone p50 {Percentile(saves, 0.50):F1} ms, p99 {Percentile(saves, 0.99):F1} ms; " +
+            $"this process used {cpu:P0} of one core while sending ({Environment.ProcessorCount} cores)");
     }
 
     private static double Percentile(double[] sorted, double p) =>

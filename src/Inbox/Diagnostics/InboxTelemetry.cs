@@ -29,6 +29,12 @@ internal static class InboxTelemetry
     /// <summary>Starts the span of one record, continuing the producer's trace from the <c>traceparent</c> header.</summary>
     public static Activity? StartProcess(ConsumedRecord record, string consumerGroup)
     {
+        // Without a listener no span is made: skip reading the trace headers and naming the span for every record.
+        if (!ActivitySource.HasListeners())
+        {
+            return null;
+        }
+
         ActivityContext.TryParse(Header(record, MessageHeaders.TraceParent), Header(record, MessageHeaders.TraceState), out var parent);
         var activity = ActivitySource.StartActivity($"{record.Topic} process", ActivityKind.Consumer, parent);
         if (activity is { IsAllDataRequested: true })

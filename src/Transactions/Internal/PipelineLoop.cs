@@ -26,6 +26,12 @@ internal sealed class PipelineLoop(
     private static readonly TimeSpan IdlePollWait = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxRecoveryBackoff = TimeSpan.FromSeconds(5);
 
+    // The most records one poll hands over, as Kafka's max.poll.records (default 500). A batch may be far larger
+    // (a long commit interval); taking it in one poll would drain the consumer's whole prefetch queue, keep every
+    // record alive until the last is handled (promoted by the GC, collected only in gen 1 or 2), and check the
+    // commit deadline only after all of them.
+    internal const int MaxPollRecords = 500;
+
     private readonly TransactionBatch _batch = new();
     private readonly KeyValuePair<string, object?> _tag = PipelineTelemetry.PipelineTag(settings.Name);
     private volatile bool _producerBroken;
@@ -83,7 +89,7 @@ internal sealed class PipelineLoop(
     private async Task StepAsync(CancellationToken cancellationToken)
     {
         var wait = _batch.IsOpen ? _batch.Deadline - time.GetUtcNow() : IdlePollWait;
-        var poll = await consumer.PollAsync(settings.MaxBatchSize - _batch.Count, wait < TimeSpan.Zero ? TimeSpan.Zero : wait, cancellationToken).ConfigureAwait(false);
+        var poll = await consumer.PollAsync(Math.Min(MaxPollRecords, settings.MaxBatchSize - _batch.Count), wait < TimeSpan.Zero ? TimeSpan.Zero : wait, cancellationToken).ConfigureAwait(false);
         if (poll.Revoked)
         {
             // The open transaction was aborted in the callback; the new assignment starts from committed offsets,

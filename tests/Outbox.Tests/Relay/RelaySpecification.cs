@@ -208,11 +208,13 @@ public abstract class RelaySpecification<TFixture>(RelayFixture<TFixture> fixtur
         };
 
         await host.AddAsync(Enumerable.Range(1, 10).Select(i => new OrderPlaced("key-0", i)));
-        var zombie = new RelayLane(0, ContextWith(zombieHooks)).RunAsync(zombieStop.Token);
+        using var zombieLane = new RelayLane(0, ContextWith(zombieHooks));
+        var zombie = zombieLane.RunAsync(zombieStop.Token);
         await zombieProduced.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
 
         using var ownerStop = new CancellationTokenSource();
-        var owner = new RelayLane(0, ContextWith(new RelayHooks())).RunAsync(ownerStop.Token);
+        using var ownerLane = new RelayLane(0, ContextWith(new RelayHooks()));
+        var owner = ownerLane.RunAsync(ownerStop.Token);
         await WaitUntilPublishedAsync(10);
 
         zombieMayCommit.SetResult();

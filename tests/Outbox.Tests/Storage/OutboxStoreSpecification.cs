@@ -165,17 +165,28 @@ public abstract class OutboxStoreSpecification<TFixture>(TFixture fixture) : ICl
         await AddMessagesAsync(5, "o-6");
         var ids = (await ReadRowsAsync()).Select(r => r.Id).ToList();
 
-        var first = await RunAsync((c, s) => s.ClaimBatchAsync(c, 0, 3, TestContext.Current.CancellationToken));
+        var first = await RunAsync((c, s) => s.ClaimBatchAsync(c, 0, 3, [], TestContext.Current.CancellationToken));
         Assert.Equal(ids.Take(3), first.Select(m => m.Id));
         Assert.Equal("o-6", first[0].MessageKey);
 
         await RunAsync((c, s) => s.MarkPublishedAsync(c, [ids[0], ids[1]], Now, TestContext.Current.CancellationToken));
         await RunAsync((c, s) => s.MarkFailedAsync(c, ids[2], "too large", Now, TestContext.Current.CancellationToken));
 
-        var next = await RunAsync((c, s) => s.ClaimBatchAsync(c, 0, 10, TestContext.Current.CancellationToken));
+        var next = await RunAsync((c, s) => s.ClaimBatchAsync(c, 0, 10, [], TestContext.Current.CancellationToken));
         Assert.Equal(ids.Skip(3), next.Select(m => m.Id));
-        Assert.Empty(await RunAsync((c, s) => s.ClaimBatchAsync(c, 1, 10, TestContext.Current.CancellationToken)));
+        Assert.Empty(await RunAsync((c, s) => s.ClaimBatchAsync(c, 1, 10, [], TestContext.Current.CancellationToken)));
         Assert.Equal("too large", (await ReadRowsAsync()).Single(r => r.Id == ids[2]).FailureReason);
+    }
+
+    [Fact]
+    public async Task A_claim_leaves_out_the_ids_it_is_given_and_still_fills_its_limit()
+    {
+        await AddMessagesAsync(6, "o-9");
+        var ids = (await ReadRowsAsync()).Select(r => r.Id).ToList();
+
+        var claimed = await RunAsync((c, s) => s.ClaimBatchAsync(c, 0, 3, [ids[0], ids[2], ids[3]], TestContext.Current.CancellationToken));
+
+        Assert.Equal([ids[1], ids[4], ids[5]], claimed.Select(m => m.Id));
     }
 
     [Fact]

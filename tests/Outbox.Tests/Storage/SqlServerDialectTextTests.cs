@@ -37,6 +37,14 @@ public sealed class SqlServerDialectTextTests
     }
 
     [Fact]
+    public void The_ids_a_claim_leaves_out_are_one_json_parameter_whatever_their_number()
+    {
+        Assert.Contains("AND id NOT IN (SELECT CAST([value] AS bigint) FROM OPENJSON(@unmarked))", Dialect.ClaimBatch, StringComparison.Ordinal);
+        Assert.Equal("[]", Dialect.IdListValue([]));
+        Assert.Equal("[7,8,9000000000]", Dialect.IdListValue([7, 8, 9_000_000_000]));
+    }
+
+    [Fact]
     public void Updates_and_deletes_use_row_locks_and_cleanup_is_bounded()
     {
         Assert.Equal("UPDATE [outbox_messages] WITH (ROWLOCK) SET published_at = @now WHERE id IN @ids AND published_at IS NULL", Dialect.MarkPublished);

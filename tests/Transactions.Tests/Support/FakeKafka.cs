@@ -67,6 +67,9 @@ internal sealed class FakeKafka
 
         public int Rewinds { get; private set; }
 
+        /// <summary>The most records one poll returned.</summary>
+        public int LargestPoll { get; private set; }
+
         public int Revocations { get; private set; }
 
         public IConsumerGroupMetadata? GroupMetadata => null;
@@ -96,6 +99,7 @@ internal sealed class FakeKafka
                 }
             }
 
+            LargestPoll = Math.Max(LargestPoll, records.Count);
             if (records.Count == 0)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5, maxWait.TotalMilliseconds)), cancellationToken);

@@ -8,7 +8,7 @@ namespace Outbox.Transactions.Tests.Unit;
 
 public sealed class PipelineLoopTests
 {
-    private readonly FakeKafka _kafka = new("orders", partitions: 3, recordsPerPartition: 40);
+    private FakeKafka _kafka = new("orders", partitions: 3, recordsPerPartition: 40);
 
     [Fact]
     public async Task Every_input_is_committed_once_with_its_output_in_batches_of_at_most_the_batch_size()
@@ -18,6 +18,17 @@ public sealed class PipelineLoopTests
         AssertExactlyOnceInOrder();
         Assert.All(_kafka.CommittedBatchSizes, size => Assert.InRange(size, 1, 25));
         Assert.Equal(0, _kafka.Producer.Aborts);
+    }
+
+    [Fact]
+    public async Task A_batch_larger_than_a_poll_is_taken_in_polls_of_at_most_max_poll_records()
+    {
+        _kafka = new FakeKafka("orders", partitions: 3, recordsPerPartition: PipelineLoop.MaxPollRecords);
+
+        await RunUntilAllCommittedAsync(maxBatchSize: 10 * PipelineLoop.MaxPollRecords);
+
+        AssertExactlyOnceInOrder();
+        Assert.Equal(PipelineLoop.MaxPollRecords, _kafka.Consumer.LargestPoll);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ namespace Outbox.Internal.Relay;
 /// previous owner and finishing its open transaction) and then settles the ids named by the
 /// checkpoint, so a batch that reached Kafka is never sent again, whoever crashed where.
 /// </summary>
-internal sealed class RelayLane(int lane, RelayContext relay)
+internal sealed class RelayLane(int lane, RelayContext relay) : IDisposable
 {
     private readonly OutboxOptions _options = relay.Options;
     private readonly string _transactionalId = relay.Options.TransactionalIdPrefix + lane.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -29,7 +29,14 @@ internal sealed class RelayLane(int lane, RelayContext relay)
     private readonly HashSet<long> _unmarked = [];
     private (long[] Ids, Task Task)? _marking;
 
+    // Marks start here rather than on the lane: SQLite's provider runs its "async" calls synchronously, waits for
+    // the write lock included, which would hold up the lane and starve the thread pool.
+    private readonly DedicatedThread _marker = new("outbox-mark-lane-" + lane.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     public int Lane => lane;
+
+    /// <summary>Ends the marking thread; call it once <see cref="RunAsync"/> has returned.</summary>
+    public void Dispose() => _marker.Dispose();
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -137,29 +144,15 @@ internal sealed class RelayLane(int lane, RelayContext relay)
     }
 
     /// <summary>
-    /// The lane's oldest unpublished rows, leaving out rows already in Kafka whose mark is still to come
-    /// (the claim asks for that many more so a full batch remains).
+    /// The lane's oldest unpublished rows, leaving out rows already in Kafka whose mark is still to come. The
+    /// statement leaves them out, so they are neither read again nor (on PostgreSQL) locked again.
     /// </summary>
-    private async Task<IReadOnlyList<ClaimedMessage>> ClaimAsync(CancellationToken cancellationToken)
+    private Task<IReadOnlyList<ClaimedMessage>> ClaimAsync(CancellationToken cancellationToken)
     {
-        var rows = await relay.Database.RunAsync(
-            (connection, store) => store.ClaimBatchAsync(connection, lane, _options.BatchSize + _unmarked.Count, cancellationToken),
-            cancellationToken).ConfigureAwait(false);
-        if (_unmarked.Count == 0)
-        {
-            return rows;
-        }
-
-        var batch = new List<ClaimedMessage>(Math.Min(rows.Count, _options.BatchSize));
-        foreach (var row in rows)
-        {
-            if (!_unmarked.Contains(row.Id) && batch.Count < _options.BatchSize)
-            {
-                batch.Add(row);
-            }
-        }
-
-        return batch;
+        var unmarked = _unmarked.ToArray();
+        return relay.Database.RunAsync(
+            (connection, store) => store.ClaimBatchAsync(connection, lane, _options.BatchSize, unmarked, cancellationToken),
+            cancellationToken);
     }
 
     /// <summary>
@@ -178,9 +171,7 @@ internal sealed class RelayLane(int lane, RelayContext relay)
         if (_marking is null && _unmarked.Count > 0)
         {
             var ids = _unmarked.ToArray();
-            // On a thread of its own: SQLite's provider runs its "async" calls synchronously, waits for the
-            // write lock included, which would hold up this lane and starve the thread pool.
-            _marking = (ids, Task.Factory.StartNew(() => MarkAsync(ids, cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap());
+            _marking = (ids, _marker.RunAsync(() => MarkAsync(ids, cancellationToken)).Unwrap());
         }
     }
 

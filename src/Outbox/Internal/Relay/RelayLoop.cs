@@ -136,7 +136,13 @@ internal sealed class RelayLoop(
             {
                 Log.LaneAcquired(logger, Instance, candidate);
                 var stop = new CancellationTokenSource();
-                var run = Task.Run(() => new RelayLane(candidate, context).RunAsync(stop.Token), CancellationToken.None);
+                var run = Task.Run(
+                    async () =>
+                    {
+                        using var runner = new RelayLane(candidate, context);
+                        await runner.RunAsync(stop.Token).ConfigureAwait(false);
+                    },
+                    CancellationToken.None);
                 _lanes[candidate] = (stop, run);
             }
         }

@@ -29,7 +29,11 @@ internal abstract class OutboxSqlDialect
         VALUES (@lane, @topic, @message_key, @event_id, @message_type, @headers, @payload, @created_at)
         """;
 
-    /// <summary>The lane's oldest unpublished rows in insertion order: <c>@lane</c>, <c>@limit</c>.</summary>
+    /// <summary>
+    /// The lane's oldest unpublished rows in insertion order, leaving out the ids bound by
+    /// <see cref="IdListValue"/> (rows already in Kafka whose mark is still to come): <c>@lane</c>, <c>@limit</c>,
+    /// <c>@unmarked</c>.
+    /// </summary>
     public abstract string ClaimBatch { get; }
 
     /// <summary>Marks rows published; rows already published keep their time: <c>@ids</c>, <c>@now</c>.</summary>
@@ -58,6 +62,9 @@ internal abstract class OutboxSqlDialect
 
     /// <summary>The value bound for a GUID column (SQLite stores them as text, the others natively).</summary>
     public virtual object EventIdValue(Guid id) => id;
+
+    /// <summary>The value bound for a list of ids in <see cref="ClaimBatch"/>.</summary>
+    public virtual object IdListValue(long[] ids) => ids;
 
     protected abstract string Quote(string identifier);
 

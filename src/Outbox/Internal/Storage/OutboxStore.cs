@@ -8,10 +8,15 @@ internal sealed class OutboxStore(OutboxSqlDialect dialect)
 {
     public OutboxSqlDialect Dialect => dialect;
 
-    public async Task<IReadOnlyList<ClaimedMessage>> ClaimBatchAsync(DbConnection connection, int lane, int limit, CancellationToken cancellationToken)
+    /// <summary>Up to <paramref name="limit"/> of the lane's oldest unpublished rows whose id is not in <paramref name="unmarked"/>.</summary>
+    public async Task<IReadOnlyList<ClaimedMessage>> ClaimBatchAsync(DbConnection connection, int lane, int limit, long[] unmarked, CancellationToken cancellationToken)
     {
+        // Dynamic, so Dapper looks at the bound value itself: an id array (PostgreSQL binds it whole, SQLite one
+        // parameter per id) or SQL Server's JSON text.
+        var parameters = new DynamicParameters(new { lane, limit });
+        parameters.Add("unmarked", dialect.IdListValue(unmarked));
         var rows = await connection.QueryAsync<ClaimedMessage>(
-            new CommandDefinition(dialect.ClaimBatch, new { lane, limit }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new CommandDefinition(dialect.ClaimBatch, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.AsList();
     }
 

@@ -11,7 +11,7 @@ internal sealed class SqliteOutboxDialect(OutboxTables tables) : OutboxSqlDialec
     public override string ClaimBatch => $"""
         SELECT id AS Id, topic AS Topic, message_key AS MessageKey, headers AS Headers, payload AS Payload
         FROM {Messages}
-        WHERE lane = @lane AND published_at IS NULL AND failed_at IS NULL
+        WHERE lane = @lane AND published_at IS NULL AND failed_at IS NULL AND id NOT IN @unmarked
         ORDER BY id
         LIMIT @limit
         """;

@@ -23,6 +23,10 @@ internal sealed class PipelineProducer(PipelineSettings settings, ILogger logger
     {
         var config = settings.Kafka.CreateTransactionalProducerConfig(settings.TransactionalId);
         config.TransactionTimeoutMs = (int)settings.TransactionTimeout.TotalMilliseconds;
+
+        // The delivery handler reads only the topic and the error. By default every report copies the record's headers
+        // back and keeps its key and value alive until the broker acknowledges it: long enough for the GC to promote them.
+        config.DeliveryReportFields = "none";
         var producer = new TransactionalProducer<byte[]?, byte[]?>(config, settings.OperationTimeout, "Pipeline " + settings.Name, logger);
         try
         {
