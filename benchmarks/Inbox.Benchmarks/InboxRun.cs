@@ -18,6 +18,23 @@ internal static class InboxRun
     public static async Task<InboxRunPhases> RunAsync(string bootstrapServers, string connectionString, string topic, int records, int maxDegreeOfParallelism, TimeSpan handlerDelay, TimeSpan commitInterval, bool pooledDbContext = true)
     {
         var handled = new HandledRecords(records, handlerDelay);
+        var started = Stopwatch.GetTimestamp();
+        using var host = Build(bootstrapServers, connectionString, topic, handled, maxDegreeOfParallelism, commitInterval, pooledDbContext);
+        await host.StartAsync().ConfigureAwait(false);
+        await handled.First.WaitAsync(TimeSpan.FromMinutes(5)).ConfigureAwait(false);
+        var first = Stopwatch.GetElapsedTime(started);
+        await handled.All.WaitAsync(TimeSpan.FromMinutes(5)).ConfigureAwait(false);
+        var all = Stopwatch.GetElapsedTime(started);
+        await host.StopAsync().ConfigureAwait(false);
+        return new InboxRunPhases(first, all - first, Stopwatch.GetElapsedTime(started) - all);
+    }
+
+    /// <summary>
+    /// The inbox host of a run, not yet started: a fresh consumer group on <paramref name="topic"/>, the
+    /// <see cref="CountingHandler"/> reporting to <paramref name="handled"/>, dedupe on PostgreSQL.
+    /// </summary>
+    public static IHost Build(string bootstrapServers, string connectionString, string topic, HandledRecords handled, int maxDegreeOfParallelism, TimeSpan commitInterval, bool pooledDbContext = true)
+    {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole();
         builder.Services.AddSingleton(handled);
@@ -41,15 +58,7 @@ internal static class InboxRun
                 o.ProcessedEventRetention = null;
             })
             .AddHandler<BenchmarkEvent, CountingHandler>();
-        var started = Stopwatch.GetTimestamp();
-        using var host = builder.Build();
-        await host.StartAsync().ConfigureAwait(false);
-        await handled.First.WaitAsync(TimeSpan.FromMinutes(5)).ConfigureAwait(false);
-        var first = Stopwatch.GetElapsedTime(started);
-        await handled.All.WaitAsync(TimeSpan.FromMinutes(5)).ConfigureAwait(false);
-        var all = Stopwatch.GetElapsedTime(started);
-        await host.StopAsync().ConfigureAwait(false);
-        return new InboxRunPhases(first, all - first, Stopwatch.GetElapsedTime(started) - all);
+        return builder.Build();
     }
 }
 
