@@ -31,9 +31,10 @@ internal static class InboxRun
 
     /// <summary>
     /// The inbox host of a run, not yet started: a fresh consumer group on <paramref name="topic"/>, the
-    /// <see cref="CountingHandler"/> reporting to <paramref name="handled"/>, dedupe on PostgreSQL.
+    /// <see cref="CountingHandler"/> reporting to <paramref name="handled"/>, dedupe on PostgreSQL; the inbox's default
+    /// MaxBufferedRecordsPerPartition unless <paramref name="maxBufferedRecordsPerPartition"/> is given.
     /// </summary>
-    public static IHost Build(string bootstrapServers, string connectionString, string topic, HandledRecords handled, int maxDegreeOfParallelism, TimeSpan commitInterval, bool pooledDbContext = true)
+    public static IHost Build(string bootstrapServers, string connectionString, string topic, HandledRecords handled, int maxDegreeOfParallelism, TimeSpan commitInterval, bool pooledDbContext = true, int? maxBufferedRecordsPerPartition = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole();
@@ -56,6 +57,10 @@ internal static class InboxRun
                 o.MaxDegreeOfParallelism = maxDegreeOfParallelism;
                 o.CommitInterval = commitInterval;
                 o.ProcessedEventRetention = null;
+                if (maxBufferedRecordsPerPartition is { } max)
+                {
+                    o.MaxBufferedRecordsPerPartition = max;
+                }
             })
             .AddHandler<BenchmarkEvent, CountingHandler>();
         return builder.Build();
