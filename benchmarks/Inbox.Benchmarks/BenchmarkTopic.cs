@@ -5,9 +5,9 @@ using Outbox.Messaging;
 namespace Outbox.Inbox.Benchmarks;
 
 /// <summary>
-/// Fills a topic once with records produced the way the Outbox relay does (CloudEvents headers, JSON payload).
-/// Every invocation then reads it from the beginning with a fresh consumer group, so nothing is produced while
-/// the clock runs and the inbox never sees an event id twice.
+/// Records produced the way the Outbox relay does (CloudEvents headers, JSON payload). The end-to-end benchmarks
+/// fill a topic once and every invocation reads it from the beginning with a fresh consumer group, so nothing is
+/// produced while the clock runs and the inbox never sees an event id twice.
 /// </summary>
 internal static class BenchmarkTopic
 {
@@ -19,20 +19,25 @@ internal static class BenchmarkTopic
         var random = new Random(42);
         for (var i = 0; i < records; i++)
         {
-            var message = new BenchmarkEvent { Id = $"order-{random.Next(keys)}" };
-            var envelope = new MessageEnvelope
-            {
-                Id = Guid.CreateVersion7(),
-                Type = "bench.event",
-                Source = "/benchmarks",
-                Time = DateTimeOffset.UtcNow,
-                ContentType = Serializer.ContentType,
-                Key = message.Id,
-                Payload = Serializer.Serialize(message, typeof(BenchmarkEvent)),
-            };
-            producer.Produce(topic, new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(message.Id), Value = envelope.Payload.ToArray(), Headers = envelope.ToKafkaHeaders() });
+            producer.Produce(topic, Record($"order-{random.Next(keys)}"));
         }
 
         producer.Flush(cancellationToken);
+    }
+
+    /// <summary>A record of a new <see cref="BenchmarkEvent"/> (a fresh event id) for <paramref name="key"/>.</summary>
+    public static Message<byte[]?, byte[]?> Record(string key)
+    {
+        var envelope = new MessageEnvelope
+        {
+            Id = Guid.CreateVersion7(),
+            Type = "bench.event",
+            Source = "/benchmarks",
+            Time = DateTimeOffset.UtcNow,
+            ContentType = Serializer.ContentType,
+            Key = key,
+            Payload = Serializer.Serialize(new BenchmarkEvent { Id = key }, typeof(BenchmarkEvent)),
+        };
+        return new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(key), Value = envelope.Payload.ToArray(), Headers = envelope.ToKafkaHeaders() };
     }
 }

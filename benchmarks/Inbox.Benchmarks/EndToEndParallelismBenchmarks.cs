@@ -7,6 +7,7 @@ namespace Outbox.Inbox.Benchmarks;
 /// dedupe on PostgreSQL: records per second at MaxDegreeOfParallelism 1, 8 and 32 (target: at least 20× at 32).
 /// Start-up and group join (about 0.1-0.2 s) are inside every invocation, a quarter or more of 1 000 records at 32,
 /// so the run is repeated with 3 000 records (same 1 000 keys), where the handling itself dominates.
+/// <see cref="SteadyStateParallelismBenchmarks"/> measures the same case on a running inbox, without start-up;
 /// <see cref="KeyOrderedParallelismBenchmarks"/> measures the dispatcher alone.
 /// </summary>
 [InvocationCount(1)]

@@ -18,6 +18,24 @@ internal static class InboxRun
     public static async Task<InboxRunPhases> RunAsync(string bootstrapServers, string connectionString, string topic, int records, int maxDegreeOfParallelism, TimeSpan handlerDelay, TimeSpan commitInterval, bool pooledDbContext = true)
     {
         var handled = new HandledRecords(records, handlerDelay);
+        var started = Stopwatch.GetTimestamp();
+        using var host = Build(bootstrapServers, connectionString, topic, handled, maxDegreeOfParallelism, commitInterval, pooledDbContext);
+        await host.StartAsync().ConfigureAwait(false);
+        await handled.First.WaitAsync(TimeSpan.FromMinutes(5)).ConfigureAwait(false);
+        var first = Stopwatch.GetElapsedTime(started);
+        await handled.All.WaitAsync(TimeSpan.FromMinutes(5)).ConfigureAwait(false);
+        var all = Stopwatch.GetElapsedTime(started);
+        await host.StopAsync().ConfigureAwait(false);
+        return new InboxRunPhases(first, all - first, Stopwatch.GetElapsedTime(started) - all);
+    }
+
+    /// <summary>
+    /// The inbox host of a run, not yet started: a fresh consumer group on <paramref name="topic"/>, the
+    /// <see cref="CountingHandler"/> reporting to <paramref name="handled"/>, dedupe on PostgreSQL; the inbox's default
+    /// MaxBufferedRecordsPerPartition unless <paramref name="maxBufferedRecordsPerPartition"/> is given.
+    /// </summary>
+    public static IHost Build(string bootstrapServers, string connectionString, string topic, HandledRecords handled, int maxDegreeOfParallelism, TimeSpan commitInterval, bool pooledDbContext = true, int? maxBufferedRecordsPerPartition = null)
+    {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole();
         builder.Services.AddSingleton(handled);
@@ -39,17 +57,13 @@ internal static class InboxRun
                 o.MaxDegreeOfParallelism = maxDegreeOfParallelism;
                 o.CommitInterval = commitInterval;
                 o.ProcessedEventRetention = null;
+                if (maxBufferedRecordsPerPartition is { } max)
+                {
+                    o.MaxBufferedRecordsPerPartition = max;
+                }
             })
             .AddHandler<BenchmarkEvent, CountingHandler>();
-        var started = Stopwatch.GetTimestamp();
-        using var host = builder.Build();
-        await host.StartAsync().ConfigureAwait(false);
-        await handled.First.WaitAsync(TimeSpan.FromMinutes(5)).ConfigureAwait(false);
-        var first = Stopwatch.GetElapsedTime(started);
-        await handled.All.WaitAsync(TimeSpan.FromMinutes(5)).ConfigureAwait(false);
-        var all = Stopwatch.GetElapsedTime(started);
-        await host.StopAsync().ConfigureAwait(false);
-        return new InboxRunPhases(first, all - first, Stopwatch.GetElapsedTime(started) - all);
+        return builder.Build();
     }
 }
 

@@ -22,6 +22,6 @@ var quick = args.Contains("--quick");
 // MaxDegreeOfParallelism 1 with 3,000 records of a 5 ms handler runs for minutes: past the in-process default time limit.
 var job = (quick ? Job.ShortRun : Job.Default).WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(30), logOutput: true));
 var config = DefaultConfig.Instance.AddJob(job.AsDefault()).AddColumn(StatisticColumn.OperationsPerSecond);
-BenchmarkSwitcher.FromTypes([typeof(InboxThroughputBenchmarks), typeof(EndToEndParallelismBenchmarks), typeof(KeyOrderedParallelismBenchmarks), typeof(DedupeOverheadBenchmarks)])
+BenchmarkSwitcher.FromTypes([typeof(InboxThroughputBenchmarks), typeof(EndToEndParallelismBenchmarks), typeof(SteadyStateParallelismBenchmarks), typeof(KeyOrderedParallelismBenchmarks), typeof(DedupeOverheadBenchmarks)])
     .Run([.. args.Where(a => a != "--quick")], config);
 return 0;
