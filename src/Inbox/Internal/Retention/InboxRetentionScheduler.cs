@@ -16,24 +16,12 @@ internal sealed class InboxRetentionScheduler : IHostedService
         _options = options;
     }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         var options = _options.Value;
-        if (options.ProcessedEventRetention is null)
-        {
-            return;
-        }
-
         var job = JobBuilder.Create<InboxRetentionJob>().WithIdentity(InboxRetentionJob.Key).Build();
-        var trigger = TriggerBuilder.Create()
-            .WithIdentity(InboxRetentionJob.Key.Name + "-trigger", InboxRetentionJob.Key.Group)
-            .StartNow()
-            .WithSimpleSchedule(s => s.WithInterval(options.RetentionInterval).RepeatForever())
-            .Build();
-        var scheduler = await _schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
-        // Replaces the schedule of an earlier start (a persistent job store keeps it).
-        await scheduler.DeleteJob(InboxRetentionJob.Key, cancellationToken).ConfigureAwait(false);
-        await scheduler.ScheduleJob(job, trigger, default, cancellationToken).ConfigureAwait(false);
+        return RetentionSchedule.ReplaceAsync(
+            _schedulers, job, options.ProcessedEventRetention is null ? null : options.RetentionInterval, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

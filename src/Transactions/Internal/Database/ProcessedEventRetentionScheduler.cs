@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Outbox.Inbox.Internal.Retention;
 using Quartz;
 
 namespace Outbox.Transactions.Internal.Database;
@@ -13,24 +14,14 @@ internal sealed class ProcessedEventRetentionScheduler(
     ISchedulerFactory schedulers,
     IOptionsMonitor<PipelineDatabaseOptions> options) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        var key = ProcessedEventRetentionJob.KeyFor(pipeline);
-        var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
-        // Replaces the schedule of an earlier start (a persistent job store keeps it), or drops it when retention is off.
-        await scheduler.DeleteJob(key, cancellationToken).ConfigureAwait(false);
         var settings = options.Get(pipeline);
-        if (settings.ProcessedEventRetention is null)
-        {
-            return;
-        }
-
-        var trigger = TriggerBuilder.Create()
-            .WithIdentity(key.Name + "-trigger", key.Group)
-            .StartNow()
-            .WithSimpleSchedule(s => s.WithInterval(settings.RetentionInterval).RepeatForever())
-            .Build();
-        await scheduler.ScheduleJob(ProcessedEventRetentionJob.DetailFor(pipeline), trigger, default, cancellationToken).ConfigureAwait(false);
+        return RetentionSchedule.ReplaceAsync(
+            schedulers,
+            ProcessedEventRetentionJob.DetailFor(pipeline),
+            settings.ProcessedEventRetention is null ? null : settings.RetentionInterval,
+            cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
