@@ -130,6 +130,7 @@ internal sealed class ConsumeLoop : IDisposable
             Headers = result.Message.Headers ?? [],
         };
         work.Watermark.Track(record.Offset);
+        work.NextOffset = record.Offset + 1;
         work.Dispatcher.Enqueue(record);
     }
 
@@ -147,9 +148,27 @@ internal sealed class ConsumeLoop : IDisposable
             }
             else if (work.Paused && buffered <= max / 2)
             {
-                consumer.Resume([work.Partition]);
-                work.Paused = false;
+                Resume(consumer, work);
             }
+        }
+    }
+
+    /// <summary>
+    /// librdkafka does not wake its fetcher on a resume: the partition's next fetch waited for the broker thread's
+    /// next round, up to a second later. A seek changes the partition's fetch state, and that wakes the fetcher. The
+    /// pause dropped what librdkafka had fetched ahead, so fetching again from the next offset loses and repeats nothing.
+    /// </summary>
+    private void Resume(IConsumer<byte[]?, byte[]?> consumer, PartitionWork work)
+    {
+        consumer.Resume([work.Partition]);
+        work.Paused = false;
+        try
+        {
+            consumer.Seek(new TopicPartitionOffset(work.Partition, new Offset(work.NextOffset)));
+        }
+        catch (KafkaException e)
+        {
+            Log.ResumeSeekFailed(_logger, e, work.Partition.ToString());
         }
     }
 
