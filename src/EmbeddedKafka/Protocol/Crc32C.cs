@@ -27,14 +27,21 @@ internal static class Crc32C
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static uint Compute(ReadOnlySpan<byte> data)
     {
-        var crc = 0xFFFFFFFFu;
         if (Pclmulqdq.V512.IsSupported && data.Length >= 2 * FoldBlock)
         {
             var folded = data.Length & -FoldBlock;
-            crc = Fold(data[..folded]);
-            data = data[folded..];
+            return ~Update(Fold(data[..folded]), data[folded..]);
         }
 
+        return ~Update(0xFFFFFFFFu, data);
+    }
+
+    /// <summary>The same checksum with CRC instructions only, as computed where the CPU cannot fold.</summary>
+    public static uint ComputeWithoutFolding(ReadOnlySpan<byte> data) => ~Update(0xFFFFFFFFu, data);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static uint Update(uint crc, ReadOnlySpan<byte> data)
+    {
         while (data.Length >= 3 * Lane)
         {
             ref var first = ref MemoryMarshal.GetReference(data);
@@ -61,7 +68,7 @@ internal static class Crc32C
             crc = BitOperations.Crc32C(crc, b);
         }
 
-        return ~crc;
+        return crc;
     }
 
     /// <summary>

@@ -30,6 +30,7 @@ public sealed class Crc32CTests
         new Random(length).NextBytes(data);
 
         Assert.Equal(Bitwise(data), Crc32C.Compute(data));
+        Assert.Equal(Bitwise(data), Crc32C.ComputeWithoutFolding(data));
     }
 
     private static uint Bitwise(ReadOnlySpan<byte> data)
