@@ -8,7 +8,8 @@ namespace Outbox.EmbeddedKafka.Benchmarks;
 /// produce (1 KiB values, acks=all, idempotent) and produce-then-consume. Each invocation moves a
 /// fixed number of records, so Op/s reads as records per second; the mock is the baseline. The mock
 /// keeps only about 4,500 such records per partition and resets a reader that falls behind, so the
-/// produce-then-consume rounds stay well below that.
+/// produce-then-consume rounds stay well below that. Produce_EmbeddedKafka_MatchedRetention keeps about as much
+/// as the mock (<see cref="BrokerEndpoint.MatchedRetentionBytes"/> per partition) instead of the default 256 MiB.
 /// </summary>
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
@@ -25,6 +26,10 @@ public class BrokerThroughputBenchmarks
     [GlobalSetup(Targets = new[] { nameof(Produce_EmbeddedKafka), nameof(ProduceThenConsume_EmbeddedKafka) })]
     public async Task StartEmbeddedAsync() => _endpoint = await BrokerEndpoint.StartEmbeddedAsync().ConfigureAwait(false);
 
+    [GlobalSetup(Target = nameof(Produce_EmbeddedKafka_MatchedRetention))]
+    public async Task StartEmbeddedWithMatchedRetentionAsync() =>
+        _endpoint = await BrokerEndpoint.StartEmbeddedAsync(BrokerEndpoint.MatchedRetentionBytes).ConfigureAwait(false);
+
     [GlobalSetup(Targets = new[] { nameof(Produce_LibrdkafkaMock), nameof(ProduceThenConsume_LibrdkafkaMock) })]
     public void StartMock() => _endpoint = BrokerEndpoint.StartMock();
 
@@ -38,6 +43,10 @@ public class BrokerThroughputBenchmarks
     [Benchmark(OperationsPerInvoke = ProducedPerInvocation)]
     [BenchmarkCategory("Produce")]
     public void Produce_EmbeddedKafka() => Produce(_endpoint);
+
+    [Benchmark(OperationsPerInvoke = ProducedPerInvocation)]
+    [BenchmarkCategory("Produce")]
+    public void Produce_EmbeddedKafka_MatchedRetention() => Produce(_endpoint);
 
     [Benchmark(Baseline = true, OperationsPerInvoke = RoundTripsPerInvocation)]
     [BenchmarkCategory("ProduceThenConsume")]

@@ -6,7 +6,9 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Outbox.EmbeddedKafka.Benchmarks;
 
 // --memory: peak working set of the console host for 1 M records of 1 KiB.
-// --cpu N:  process CPU time per produced record, both brokers in N alternating rounds.
+// --cpu N [--retention-mib M]: process CPU time per produced record in N alternating rounds of EmbeddedKafka
+//           (default retention), EmbeddedKafka keeping M MiB per partition (default 8, about what the mock keeps)
+//           and the mock.
 // --quick:  the throughput comparison with a short job (a few minutes).
 // otherwise the throughput comparison with a longer job; other arguments go to BenchmarkDotNet.
 if (args.Contains("--memory"))
@@ -17,7 +19,19 @@ if (args.Contains("--memory"))
 if (Array.IndexOf(args, "--cpu") is var cpuAt and >= 0)
 {
     var rounds = cpuAt + 1 < args.Length && int.TryParse(args[cpuAt + 1], out var n) ? n : 10;
-    return await CpuPerRecord.MeasureAsync(rounds).ConfigureAwait(false);
+    var retentionMib = BrokerEndpoint.MatchedRetentionBytes / 1024 / 1024;
+    if (Array.IndexOf(args, "--retention-mib") is var at and >= 0)
+    {
+        if (at + 1 >= args.Length || !int.TryParse(args[at + 1], out var mib) || mib <= 0)
+        {
+            await Console.Error.WriteLineAsync("--retention-mib needs a positive whole number of MiB").ConfigureAwait(false);
+            return 2;
+        }
+
+        retentionMib = mib;
+    }
+
+    return await CpuPerRecord.MeasureAsync(rounds, retentionMib * 1024 * 1024).ConfigureAwait(false);
 }
 
 var quick = args.Contains("--quick");
