@@ -11,6 +11,7 @@ namespace Outbox.EmbeddedKafka.Apis;
 /// answered with its original offset, a gap gets OUT_OF_ORDER_SEQUENCE_NUMBER, an old epoch
 /// INVALID_PRODUCER_EPOCH. Transactional batches must belong to an open transaction that includes the
 /// partition; a producer with an open transaction may not write outside it. acks=0 gets no response.
+/// A log grown past its retention.bytes by a sixteenth is trimmed back to it at once, not only on the next tick.
 /// </summary>
 internal sealed class ProduceApi(Cluster cluster) : KafkaApi<ProduceRequest, ProduceResponse>(cluster)
 {
@@ -63,7 +64,8 @@ internal sealed class ProduceApi(Cluster cluster) : KafkaApi<ProduceRequest, Pro
             return Fail(result, invalid);
         }
 
-        var maxMessageBytes = TopicConfigs.EffectiveMaxMessageBytes(Cluster.Topics[topic], Cluster.Options);
+        var topicState = Cluster.Topics[topic];
+        var maxMessageBytes = TopicConfigs.EffectiveMaxMessageBytes(topicState, Cluster.Options);
         foreach (var (_, header) in batches)
         {
             if (header.TotalSize > maxMessageBytes)
@@ -105,6 +107,15 @@ internal sealed class ProduceApi(Cluster cluster) : KafkaApi<ProduceRequest, Pro
             {
                 firstOffset = baseOffset;
             }
+        }
+
+        // Trimmed here as well as on the tick, so the log stays near its limit at any produce rate and the frames it
+        // drops go back to the pool while still mapped and cached. A sixteenth of slack batches the trims (each one
+        // checkpoints the log start offset when there is a data directory).
+        var retentionBytes = TopicConfigs.EffectiveRetentionBytes(topicState, Cluster.Options);
+        if (retentionBytes >= 0 && log.SizeInBytes > retentionBytes + retentionBytes / 16)
+        {
+            log.ApplyRetention(retentionBytes, long.MinValue);
         }
 
         result.BaseOffset = firstOffset;
