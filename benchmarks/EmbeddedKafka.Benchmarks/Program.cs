@@ -9,7 +9,7 @@ using Outbox.EmbeddedKafka.Benchmarks;
 // --cpu N [--retention-mib M]: process CPU time per produced record in N alternating rounds of EmbeddedKafka
 //           (default retention), EmbeddedKafka keeping M MiB per partition (default 8, about what the mock keeps)
 //           and the mock.
-// --quick:  the throughput comparison with a short job (a few minutes).
+// --quick:  the throughput comparison with a short job (under a minute for the produce benchmarks).
 // otherwise the throughput comparison with a longer job; other arguments go to BenchmarkDotNet.
 if (args.Contains("--memory"))
 {
@@ -42,8 +42,9 @@ var job = Job.Default
     .WithInvocationCount(1)
     .WithUnrollFactor(1)
     .WithLaunchCount(1)
-    .WithWarmupCount(quick ? 1 : 3)
-    .WithIterationCount(quick ? 5 : 15);
+    // An invocation takes 30-100 ms and varies by a factor of two on a shared machine: only many iterations compare.
+    .WithWarmupCount(quick ? 5 : 10)
+    .WithIterationCount(quick ? 50 : 200);
 var config = DefaultConfig.Instance
     .AddJob(job.AsDefault())
     .AddColumn(StatisticColumn.OperationsPerSecond)
