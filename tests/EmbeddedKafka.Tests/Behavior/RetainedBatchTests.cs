@@ -67,6 +67,29 @@ public sealed class RetainedBatchTests
     }
 
     [Fact]
+    public async Task A_produce_trims_the_log_to_its_retention_without_waiting_for_the_tick()
+    {
+        // The tick, which also applies retention, does not run during the test.
+        await using var broker = await EmbeddedKafkaBroker.StartAsync(
+            new EmbeddedKafkaOptions { RetentionBytes = 4 * ValueSize, TransactionTimeoutCheckInterval = TimeSpan.FromHours(1) }, cancellationToken: Ct);
+        using var admin = TopicAdminTests.AdminFor(broker);
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = "large", NumPartitions = 1 }]);
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
+        {
+            BootstrapServers = broker.BootstrapServers,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 0,
+        }).Build();
+
+        await ProduceAsync(producer, from: 0, count: 12);
+
+        Assert.InRange(LogSize(broker), 1, 4 * ValueSize * 17 / 16 + ValueSize);
+        Assert.True(LogStartOffset(broker) >= 6, $"the log still starts at {LogStartOffset(broker)}");
+        AssertEveryBatchIntact(broker);
+    }
+
+    [Fact]
     public void A_frame_goes_back_to_the_pool_only_after_the_log_the_connection_and_a_fetch_response_released_it()
     {
         var cluster = new Cluster(new EmbeddedKafkaOptions(), TimeProvider.System, NullLogger.Instance);
