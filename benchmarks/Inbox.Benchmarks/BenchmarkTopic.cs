@@ -1,6 +1,6 @@
-using System.Text;
 using Confluent.Kafka;
 using Outbox.Messaging;
+using Outbox.Testing.Messages;
 
 namespace Outbox.Inbox.Benchmarks;
 
@@ -11,8 +11,6 @@ namespace Outbox.Inbox.Benchmarks;
 /// </summary>
 internal static class BenchmarkTopic
 {
-    private static readonly JsonMessageSerializer Serializer = new();
-
     public static async Task FillAsync(string bootstrapServers, string topic, int records, int keys, CancellationToken cancellationToken = default)
     {
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(new KafkaClientOptions { BootstrapServers = bootstrapServers }.CreateProducerConfig()).Build();
@@ -26,18 +24,6 @@ internal static class BenchmarkTopic
     }
 
     /// <summary>A record of a new <see cref="BenchmarkEvent"/> (a fresh event id) for <paramref name="key"/>.</summary>
-    public static Message<byte[]?, byte[]?> Record(string key)
-    {
-        var envelope = new MessageEnvelope
-        {
-            Id = Guid.CreateVersion7(),
-            Type = "bench.event",
-            Source = "/benchmarks",
-            Time = DateTimeOffset.UtcNow,
-            ContentType = Serializer.ContentType,
-            Key = key,
-            Payload = Serializer.Serialize(new BenchmarkEvent { Id = key }, typeof(BenchmarkEvent)),
-        };
-        return new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(key), Value = envelope.Payload.ToArray(), Headers = envelope.ToKafkaHeaders() };
-    }
+    public static Message<byte[]?, byte[]?> Record(string key) =>
+        EnvelopeRecords.Record(EnvelopeRecords.Envelope(new BenchmarkEvent { Id = key }, key, "bench.event", source: "/benchmarks"));
 }

@@ -11,8 +11,8 @@ namespace Outbox.Inbox.Benchmarks;
 /// warm-up record before the clock runs, and keeps running for all invocations of its degree. An invocation
 /// produces <see cref="Records"/> new records (fresh event ids, keys drawn from 1 000) with a plain producer and
 /// ends when the handler has seen all of them: records per second of a running inbox at MaxDegreeOfParallelism
-/// 1, 8 and 32 (target: at least 20× at 32). With the default MaxBufferedRecordsPerPartition (1 000) the partition is
-/// paused and resumed once per invocation; with 10 000 it never is.
+/// 1, 8 and 32 (target: at least 20× at 32). With the default MaxBufferedRecordsPerPartition (10 000) the partition
+/// is never paused; with 1 000 (the default until 2026-11-27) it is paused and resumed once per invocation.
 /// </summary>
 [InvocationCount(1)]
 public class SteadyStateParallelismBenchmarks

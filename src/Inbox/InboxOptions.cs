@@ -22,8 +22,19 @@ public sealed class InboxOptions
     /// <summary>Records handled at once by one consumer, across its partitions. Default 16.</summary>
     public int MaxDegreeOfParallelism { get; set; } = 16;
 
-    /// <summary>Records received but not finished, per partition, above which fetching the partition pauses until half are done. Default 1000.</summary>
-    public int MaxBufferedRecordsPerPartition { get; set; } = 1000;
+    /// <summary>
+    /// Records received but not finished, per partition, at which fetching the partition pauses until at most half
+    /// are left (and at most half of <see cref="MaxBufferedBytesPerPartition"/>). Default 10,000: a resumed partition
+    /// delivers again only after the client's fetch in flight returns (up to <c>fetch.wait.max.ms</c>, 500 ms), and
+    /// the half left at the resume keeps the handlers busy meanwhile.
+    /// </summary>
+    public int MaxBufferedRecordsPerPartition { get; set; } = 10_000;
+
+    /// <summary>
+    /// Bytes of key, value and headers of the records received but not finished, per partition, at which fetching
+    /// the partition pauses until at most half are left; bounds memory when records are large. Default 16 MiB.
+    /// </summary>
+    public long MaxBufferedBytesPerPartition { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>Attempts per record before it goes to the dead-letter topic, including the first. Default 5.</summary>
     public int MaxAttempts { get; set; } = 5;

@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Outbox.EmbeddedKafka.Protocol;
 
@@ -14,9 +16,32 @@ internal static class Crc32C
     private const int Lane = 4096;
     private static readonly uint[] LaneShift = BuildLaneShift();
 
+    // Where the CPU multiplies 512-bit vectors without carries (VPCLMULQDQ), a long input is folded
+    // 256 bytes at a time instead: about three times faster again than the three lanes of CRC instructions.
+    private const int FoldBlock = 256;
+    private static readonly Vector512<ulong> FoldBy2048 = Vector512.Create(FoldConstants(2048));
+    private static readonly Vector512<ulong> FoldBy512 = Vector512.Create(FoldConstants(512));
+    private static readonly Vector128<ulong> FoldBy128 = FoldConstants(128);
+
+    // Optimized from the first call: a broker's first produce requests should not wait for the tiered JIT.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static uint Compute(ReadOnlySpan<byte> data)
     {
-        var crc = 0xFFFFFFFFu;
+        if (Pclmulqdq.V512.IsSupported && data.Length >= 2 * FoldBlock)
+        {
+            var folded = data.Length & -FoldBlock;
+            return ~Update(Fold(data[..folded]), data[folded..]);
+        }
+
+        return ~Update(0xFFFFFFFFu, data);
+    }
+
+    /// <summary>The same checksum with CRC instructions only, as computed where the CPU cannot fold.</summary>
+    public static uint ComputeWithoutFolding(ReadOnlySpan<byte> data) => ~Update(0xFFFFFFFFu, data);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static uint Update(uint crc, ReadOnlySpan<byte> data)
+    {
         while (data.Length >= 3 * Lane)
         {
             ref var first = ref MemoryMarshal.GetReference(data);
@@ -43,7 +68,71 @@ internal static class Crc32C
             crc = BitOperations.Crc32C(crc, b);
         }
 
-        return ~crc;
+        return crc;
+    }
+
+    /// <summary>
+    /// The CRC register after <paramref name="data"/> (a multiple of <see cref="FoldBlock"/>, at least two
+    /// blocks) starting from the initial register: the input is reduced by carry-less multiplication to
+    /// 16 bytes with the same remainder, whose CRC the CRC instruction then takes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static uint Fold(ReadOnlySpan<byte> data)
+    {
+        ref var start = ref MemoryMarshal.GetReference(data);
+        var x0 = Vector512.LoadUnsafe(ref start).AsUInt64() ^ Vector512.CreateScalar(0xFFFFFFFFUL);
+        var x1 = Vector512.LoadUnsafe(ref start, 64).AsUInt64();
+        var x2 = Vector512.LoadUnsafe(ref start, 128).AsUInt64();
+        var x3 = Vector512.LoadUnsafe(ref start, 192).AsUInt64();
+        for (nuint at = FoldBlock; at < (nuint)data.Length; at += FoldBlock)
+        {
+            x0 = FoldInto(x0, FoldBy2048, Vector512.LoadUnsafe(ref start, at).AsUInt64());
+            x1 = FoldInto(x1, FoldBy2048, Vector512.LoadUnsafe(ref start, at + 64).AsUInt64());
+            x2 = FoldInto(x2, FoldBy2048, Vector512.LoadUnsafe(ref start, at + 128).AsUInt64());
+            x3 = FoldInto(x3, FoldBy2048, Vector512.LoadUnsafe(ref start, at + 192).AsUInt64());
+        }
+
+        var x = FoldInto(FoldInto(FoldInto(x0, FoldBy512, x1), FoldBy512, x2), FoldBy512, x3);
+        var lanes = FoldInto(FoldInto(FoldInto(x.GetLower().GetLower(), FoldBy128, x.GetLower().GetUpper()), FoldBy128, x.GetUpper().GetLower()), FoldBy128, x.GetUpper().GetUpper());
+        return BitOperations.Crc32C(BitOperations.Crc32C(0u, lanes.GetElement(0)), lanes.GetElement(1));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> FoldInto(Vector512<ulong> value, Vector512<ulong> constants, Vector512<ulong> next) =>
+        Pclmulqdq.V512.CarrylessMultiply(value, constants, 0x00) ^ Pclmulqdq.V512.CarrylessMultiply(value, constants, 0x11) ^ next;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<ulong> FoldInto(Vector128<ulong> value, Vector128<ulong> constants, Vector128<ulong> next) =>
+        Pclmulqdq.CarrylessMultiply(value, constants, 0x00) ^ Pclmulqdq.CarrylessMultiply(value, constants, 0x11) ^ next;
+
+    /// <summary>
+    /// The multipliers that move a 128-bit block <paramref name="distance"/> bits further along the input:
+    /// x^(distance+32) and x^(distance-32) modulo the polynomial, bit-reflected like the CRC itself.
+    /// </summary>
+    private static Vector128<ulong> FoldConstants(int distance) =>
+        Vector128.Create(Reflected(PowerOfX(distance + 32)), Reflected(PowerOfX(distance - 32)));
+
+    private static uint PowerOfX(int exponent)
+    {
+        var remainder = 1u;
+        for (var i = 0; i < exponent; i++)
+        {
+            remainder = (remainder << 1) ^ ((remainder & 0x80000000u) != 0 ? 0x1EDC6F41u : 0u);
+        }
+
+        return remainder;
+    }
+
+    // Reflected and shifted left by one: a carry-less product of two reflected values comes out one bit short.
+    private static ulong Reflected(uint value)
+    {
+        var reflected = 0u;
+        for (var bit = 0; bit < 32; bit++)
+        {
+            reflected = (reflected << 1) | ((value >> bit) & 1);
+        }
+
+        return (ulong)reflected << 1;
     }
 
     private static ulong ReadUInt64(ref byte start, int offset)

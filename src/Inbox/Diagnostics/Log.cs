@@ -32,6 +32,9 @@ internal static partial class Log
     [LoggerMessage(3008, LogLevel.Warning, "Kafka client error {Code}: {Reason}")]
     public static partial void ClientError(ILogger logger, string code, string reason);
 
+    [LoggerMessage(3009, LogLevel.Warning, "Seeking {Partition} to where it stopped after resuming it failed; its next fetch may come up to a second late")]
+    public static partial void ResumeSeekFailed(ILogger logger, Exception exception, string partition);
+
     [LoggerMessage(3020, LogLevel.Warning, "Attempt {Attempt} of {MaxAttempts} to handle event {EventId} at {Position} failed; retrying in {Delay}")]
     public static partial void AttemptFailed(ILogger logger, Exception exception, int attempt, int maxAttempts, Guid eventId, string position, TimeSpan delay);
 

@@ -33,6 +33,7 @@ internal sealed class InboxOptionsValidator : IValidateOptions<InboxOptions>
         Require(options.ConsumersPerHost is >= 1 and <= 256, $"InboxOptions.ConsumersPerHost must be 1-256, was {options.ConsumersPerHost}.");
         Require(options.MaxDegreeOfParallelism is >= 1 and <= 4096, $"InboxOptions.MaxDegreeOfParallelism must be 1-4096, was {options.MaxDegreeOfParallelism}.");
         Require(options.MaxBufferedRecordsPerPartition >= 2, $"InboxOptions.MaxBufferedRecordsPerPartition must be at least 2, was {options.MaxBufferedRecordsPerPartition}.");
+        Require(options.MaxBufferedBytesPerPartition >= 2, $"InboxOptions.MaxBufferedBytesPerPartition must be at least 2, was {options.MaxBufferedBytesPerPartition}.");
         Require(options.MaxAttempts is >= 1 and <= 100, $"InboxOptions.MaxAttempts must be 1-100, was {options.MaxAttempts}.");
         Require(options.RetryBackoff >= TimeSpan.Zero, "InboxOptions.RetryBackoff must not be negative.");
         Require(options.MaxRetryBackoff >= options.RetryBackoff, "InboxOptions.MaxRetryBackoff must be at least RetryBackoff.");

@@ -15,6 +15,10 @@ public sealed class Crc32CTests
     [InlineData(1)]
     [InlineData(7)]
     [InlineData(8)]
+    [InlineData(511)]
+    [InlineData(512)]
+    [InlineData(513)]
+    [InlineData(4_099)]
     [InlineData(12_287)]
     [InlineData(12_288)]
     [InlineData(12_289)]
@@ -26,6 +30,7 @@ public sealed class Crc32CTests
         new Random(length).NextBytes(data);
 
         Assert.Equal(Bitwise(data), Crc32C.Compute(data));
+        Assert.Equal(Bitwise(data), Crc32C.ComputeWithoutFolding(data));
     }
 
     private static uint Bitwise(ReadOnlySpan<byte> data)

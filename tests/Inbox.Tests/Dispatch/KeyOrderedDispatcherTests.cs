@@ -140,7 +140,7 @@ public sealed class KeyOrderedDispatcherTests
     }
 
     [Fact]
-    public async Task Buffered_counts_waiting_and_running_records_so_the_loop_can_pause()
+    public async Task Buffered_counts_waiting_and_running_records_and_their_bytes_so_the_loop_can_pause()
     {
         using var limiter = new SemaphoreSlim(1, 1);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -153,13 +153,15 @@ public sealed class KeyOrderedDispatcherTests
 
         for (var offset = 0; offset < 50; offset++)
         {
-            dispatcher.Enqueue(Records.At(offset, $"k{offset % 5}"));
+            dispatcher.Enqueue(Records.At(offset, $"k{offset % 5}", size: 100 + offset));
         }
 
         Assert.Equal(50, dispatcher.Buffered);
+        Assert.Equal(Enumerable.Range(0, 50).Sum(offset => 100L + offset), dispatcher.BufferedBytes);
         release.SetResult();
         await WaitUntilIdle(dispatcher, 50, done);
         Assert.Equal(0, dispatcher.Buffered);
+        Assert.Equal(0, dispatcher.BufferedBytes);
     }
 
     [Fact]
@@ -176,9 +178,9 @@ public sealed class KeyOrderedDispatcherTests
             done.Enqueue(record.Offset);
         }, Rethrow);
 
-        dispatcher.Enqueue(Records.At(0, "a"));
-        dispatcher.Enqueue(Records.At(1, "a"));
-        dispatcher.Enqueue(Records.At(2, "a"));
+        dispatcher.Enqueue(Records.At(0, "a", size: 10));
+        dispatcher.Enqueue(Records.At(1, "a", size: 20));
+        dispatcher.Enqueue(Records.At(2, "a", size: 30));
         await firstStarted.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         dispatcher.Stop();
@@ -189,6 +191,7 @@ public sealed class KeyOrderedDispatcherTests
 
         Assert.Equal([0L], done);
         Assert.Equal(0, dispatcher.Buffered);
+        Assert.Equal(0, dispatcher.BufferedBytes);
     }
 
     [Fact]
@@ -227,9 +230,9 @@ public sealed class KeyOrderedDispatcherTests
             done.Enqueue(record.Offset);
         }, (record, _) => faults.Enqueue(record.Offset));
 
-        dispatcher.Enqueue(Records.At(0, "a"));
-        dispatcher.Enqueue(Records.At(1, "a"));
-        dispatcher.Enqueue(Records.At(2, "b"));
+        dispatcher.Enqueue(Records.At(0, "a", size: 10));
+        dispatcher.Enqueue(Records.At(1, "a", size: 20));
+        dispatcher.Enqueue(Records.At(2, "b", size: 30));
         await WaitUntil(() => faults.Count == 1 && done.Count == 1 && dispatcher.WhenIdleAsync().IsCompleted);
         dispatcher.Enqueue(Records.At(3, "a"));
         dispatcher.Enqueue(Records.At(4, "b"));
@@ -237,6 +240,8 @@ public sealed class KeyOrderedDispatcherTests
 
         Assert.Equal([2L, 4L], done.Order());
         Assert.Equal([0L], faults);
+        Assert.Equal(0, dispatcher.Buffered);
+        Assert.Equal(0, dispatcher.BufferedBytes);
     }
 
     private static async Task WaitUntilIdle(IRecordDispatcher dispatcher, int expected, IReadOnlyCollection<long> done) =>

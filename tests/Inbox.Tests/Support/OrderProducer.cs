@@ -2,6 +2,7 @@ using Xunit;
 using System.Text;
 using Confluent.Kafka;
 using Outbox.Messaging;
+using Outbox.Testing.Messages;
 
 namespace Outbox.Inbox.Tests.Support;
 
@@ -9,7 +10,6 @@ namespace Outbox.Inbox.Tests.Support;
 internal sealed class OrderProducer : IDisposable
 {
     private static readonly MessageTypeRegistry Registry = new MessageTypeRegistry().RegisterFromAssembly(typeof(OrderPlaced).Assembly);
-    private static readonly JsonMessageSerializer Serializer = new();
     private readonly IProducer<byte[]?, byte[]?> _producer;
 
     public OrderProducer(string bootstrapServers) =>
@@ -17,23 +17,14 @@ internal sealed class OrderProducer : IDisposable
 
     public async Task<Guid> SendAsync(OrderEvent message, string topic = "orders", Guid? eventId = null, string? redeliveredTo = null)
     {
-        var envelope = new MessageEnvelope
-        {
-            Id = eventId ?? Guid.CreateVersion7(),
-            Type = Registry.GetName(message.GetType()),
-            Source = "/tests",
-            Time = DateTimeOffset.UtcNow,
-            ContentType = Serializer.ContentType,
-            Key = message.OrderId,
-            Payload = Serializer.Serialize(message, message.GetType()),
-        };
-        var headers = envelope.ToKafkaHeaders();
+        var envelope = EnvelopeRecords.Envelope(message, message.OrderId, Registry.GetName(message.GetType()), eventId);
+        var record = EnvelopeRecords.Record(envelope);
         if (redeliveredTo is not null)
         {
-            headers.Add(MessageHeaders.RedeliveredTo, Encoding.UTF8.GetBytes(redeliveredTo));
+            record.Headers.Add(MessageHeaders.RedeliveredTo, Encoding.UTF8.GetBytes(redeliveredTo));
         }
 
-        await SendRawAsync(topic, message.OrderId, headers, envelope.Payload.ToArray());
+        await _producer.ProduceAsync(topic, record, TestContext.Current.CancellationToken);
         return envelope.Id;
     }
 

@@ -5,7 +5,7 @@ namespace Outbox.Inbox.Tests.Support;
 
 internal static class Records
 {
-    public static ConsumedRecord At(long offset, string? key, string topic = "orders", int partition = 0, Headers? headers = null, byte[]? value = null) => new()
+    public static ConsumedRecord At(long offset, string? key, string topic = "orders", int partition = 0, Headers? headers = null, byte[]? value = null, long size = 0) => new()
     {
         Topic = topic,
         Partition = partition,
@@ -15,5 +15,6 @@ internal static class Records
         KeyBytes = key is null ? null : System.Text.Encoding.UTF8.GetBytes(key),
         Value = value ?? [],
         Headers = headers ?? [],
+        Size = size,
     };
 }

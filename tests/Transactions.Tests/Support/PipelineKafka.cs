@@ -1,7 +1,7 @@
-using System.Text;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Outbox.Messaging;
+using Outbox.Testing.Messages;
 using Outbox.Transactions.PipelineHost;
 
 namespace Outbox.Transactions.Tests.Support;
@@ -44,10 +44,10 @@ internal sealed class PipelineKafka(string bootstrapServers, string groupId)
     }
 
     /// <summary>Creates inputs without producing them, for tests that release them in stages with <see cref="Produce"/>.</summary>
-    public List<Message<byte[], byte[]>> PrepareInputs(int count, int keys) => CreateInputs(count, keys, null);
+    public List<Message<byte[]?, byte[]?>> PrepareInputs(int count, int keys) => CreateInputs(count, keys, null);
 
     /// <summary>Produces the prepared inputs from index <paramref name="from"/> up to, not including, <paramref name="to"/>.</summary>
-    public void Produce(List<Message<byte[], byte[]>> inputs, int from, int to)
+    public void Produce(List<Message<byte[]?, byte[]?>> inputs, int from, int to)
     {
         using var producer = CreateInputProducer();
         for (var i = from; i < to; i++)
@@ -75,40 +75,24 @@ internal sealed class PipelineKafka(string bootstrapServers, string groupId)
         Flush(producer);
     }
 
-    private List<Message<byte[], byte[]>> CreateInputs(int count, int keys, Func<int, bool>? poison)
+    private List<Message<byte[]?, byte[]?>> CreateInputs(int count, int keys, Func<int, bool>? poison)
     {
-        var registry = new MessageTypeRegistry();
-        var serializer = new JsonMessageSerializer();
         var sequences = new int[keys];
-        var records = new List<Message<byte[], byte[]>>(count);
+        var records = new List<Message<byte[]?, byte[]?>>(count);
         for (var i = 0; i < count; i++)
         {
             var key = $"key-{i % keys}";
             var message = new OrderPlaced(key, sequences[i % keys]++, poison?.Invoke(i) ?? false);
-            var envelope = new MessageEnvelope
-            {
-                Id = Guid.CreateVersion7(),
-                Type = registry.GetName(typeof(OrderPlaced)),
-                Source = "/tests",
-                Time = DateTimeOffset.UtcNow,
-                ContentType = serializer.ContentType,
-                Key = key,
-                Payload = serializer.Serialize(message, typeof(OrderPlaced)),
-            };
+            var envelope = EnvelopeRecords.Envelope(message, key);
             Inputs[envelope.Id] = message;
-            records.Add(new Message<byte[], byte[]>
-            {
-                Key = Encoding.UTF8.GetBytes(key),
-                Value = envelope.Payload.ToArray(),
-                Headers = envelope.ToKafkaHeaders(),
-            });
+            records.Add(EnvelopeRecords.Record(envelope));
         }
 
         return records;
     }
 
-    private IProducer<byte[], byte[]> CreateInputProducer() =>
-        new ProducerBuilder<byte[], byte[]>(new ProducerConfig
+    private IProducer<byte[]?, byte[]?> CreateInputProducer() =>
+        new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
         {
             BootstrapServers = bootstrapServers,
             EnableIdempotence = true,
@@ -117,7 +101,7 @@ internal sealed class PipelineKafka(string bootstrapServers, string groupId)
             Partitioner = Partitioner.Murmur2Random,
         }).Build();
 
-    private static void Flush(IProducer<byte[], byte[]> producer)
+    private static void Flush(IProducer<byte[]?, byte[]?> producer)
     {
         if (producer.Flush(TimeSpan.FromSeconds(60)) != 0)
         {

@@ -13,7 +13,7 @@ namespace Outbox.Transactions.Tests.Support;
 internal static class StagedKills
 {
     public static async Task<string> RunAsync(
-        string bootstrapServers, PipelineKafka kafka, List<Message<byte[], byte[]>> inputs, int kills, int seed, EnrichmentDatabase? database, CancellationToken cancellationToken)
+        string bootstrapServers, PipelineKafka kafka, List<Message<byte[]?, byte[]?>> inputs, int kills, int seed, EnrichmentDatabase? database, CancellationToken cancellationToken)
     {
         var random = new Random(seed);
         var stage = inputs.Count / (kills + 1);

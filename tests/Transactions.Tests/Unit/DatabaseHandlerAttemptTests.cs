@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Outbox.Messaging;
+using Outbox.Testing.Messages;
 using Outbox.Transactions.Internal;
 using Outbox.Transactions.Internal.Database;
 using Outbox.Transactions.Internal.Processing;
@@ -23,7 +24,7 @@ public sealed class DatabaseHandlerAttemptTests : IAsyncLifetime
     [Fact]
     public async Task The_first_attempt_commits_the_handlers_changes_with_the_inbox_row()
     {
-        var envelope = InputRecords.Envelope(new OrderPlaced("key-1", 0), "key-1");
+        var envelope = EnvelopeRecords.Envelope(new OrderPlaced("key-1", 0), "key-1");
         var context = Context(envelope);
 
         await Attempt(Services()).RunAsync(new OrderPlaced("key-1", 0), context, TestContext.Current.CancellationToken);
@@ -38,7 +39,7 @@ public sealed class DatabaseHandlerAttemptTests : IAsyncLifetime
     [Fact]
     public async Task An_input_whose_row_exists_is_handled_for_its_outputs_and_its_database_changes_are_rolled_back()
     {
-        var envelope = InputRecords.Envelope(new OrderPlaced("key-1", 0), "key-1");
+        var envelope = EnvelopeRecords.Envelope(new OrderPlaced("key-1", 0), "key-1");
         var services = Services();
         await Attempt(services).RunAsync(new OrderPlaced("key-1", 0), Context(envelope), TestContext.Current.CancellationToken);
         var replay = Context(envelope);
@@ -56,7 +57,7 @@ public sealed class DatabaseHandlerAttemptTests : IAsyncLifetime
     [Fact]
     public async Task A_handler_that_throws_after_saving_leaves_neither_its_changes_nor_an_inbox_row()
     {
-        var envelope = InputRecords.Envelope(new OrderPlaced("key-1", 0, Poison: true), "key-1");
+        var envelope = EnvelopeRecords.Envelope(new OrderPlaced("key-1", 0, Poison: true), "key-1");
 
         await Assert.ThrowsAsync<InvalidOperationException>(async () =>
             await Attempt(Services()).RunAsync(new OrderPlaced("key-1", 0, Poison: true), Context(envelope), TestContext.Current.CancellationToken));

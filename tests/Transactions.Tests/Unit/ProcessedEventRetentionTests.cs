@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Outbox.Messaging;
+using Outbox.Testing.Messages;
 using Outbox.Transactions.Internal;
 using Outbox.Transactions.Internal.Database;
 using Outbox.Transactions.Internal.Processing;
@@ -127,7 +128,7 @@ public sealed class ProcessedEventRetentionTests : IAsyncLifetime
         var attempt = new DatabaseHandlerAttempt<OrderPlaced>(
             PipelineSettings.From(group, options), new PipelineDatabase(typeof(EnrichmentDbContext)),
             _services.GetRequiredService<IServiceScopeFactory>(), new FixedTime(at), NullLogger.Instance);
-        var envelope = InputRecords.Envelope(new OrderPlaced("key-1", 0), "key-1");
+        var envelope = EnvelopeRecords.Envelope(new OrderPlaced("key-1", 0), "key-1");
         var outputs = new OutputRecordFactory(new MessageTypeRegistry(), new JsonMessageSerializer(), "/enricher", TimeProvider.System);
         await attempt.RunAsync(new OrderPlaced("key-1", 0), new PipelineContext(envelope, new TopicPartitionOffset("orders", 0, 0), 1, outputs), TestContext.Current.CancellationToken);
         return envelope.Id;

@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Outbox.Messaging;
+using Outbox.Testing.Messages;
 using Outbox.Transactions.Internal;
 using Outbox.Transactions.Internal.Processing;
 using Outbox.Transactions.Tests.Support;
@@ -17,9 +18,9 @@ public sealed class RecordProcessorTests
     [Fact]
     public async Task Outputs_get_new_ids_the_input_as_causation_and_its_correlation()
     {
-        var input = InputRecords.Envelope(new OrderReceived("order-1", 7), "order-1", correlationId: "checkout-9");
+        var input = EnvelopeRecords.Envelope(new OrderReceived("order-1", 7), "order-1", correlationId: "checkout-9");
 
-        var processed = await Processor().ProcessAsync(InputRecords.Consumed(InputRecords.Message(input)), TestContext.Current.CancellationToken);
+        var processed = await Processor().ProcessAsync(InputRecords.Consumed(EnvelopeRecords.Record(input)), TestContext.Current.CancellationToken);
 
         Assert.False(processed.DeadLettered);
         var output = Assert.Single(processed.Records);
@@ -40,9 +41,9 @@ public sealed class RecordProcessorTests
     [Fact]
     public async Task An_input_without_a_correlation_id_starts_one_with_its_own_event_id()
     {
-        var input = InputRecords.Envelope(new OrderReceived("order-1", 1), "order-1");
+        var input = EnvelopeRecords.Envelope(new OrderReceived("order-1", 1), "order-1");
 
-        var processed = await Processor().ProcessAsync(InputRecords.Consumed(InputRecords.Message(input)), TestContext.Current.CancellationToken);
+        var processed = await Processor().ProcessAsync(InputRecords.Consumed(EnvelopeRecords.Record(input)), TestContext.Current.CancellationToken);
 
         Assert.True(MessageEnvelope.TryRead(processed.Records[0].Message.Headers, processed.Records[0].Message.Value, out var envelope));
         Assert.Equal(input.Id.ToString(), envelope.CorrelationId);
@@ -52,9 +53,9 @@ public sealed class RecordProcessorTests
     public async Task A_handler_that_fails_and_then_succeeds_keeps_only_the_outputs_of_the_successful_attempt()
     {
         _handler.FailuresBeforeSuccess = 2;
-        var input = InputRecords.Envelope(new OrderReceived("order-1", 1), "order-1");
+        var input = EnvelopeRecords.Envelope(new OrderReceived("order-1", 1), "order-1");
 
-        var processed = await Processor(maxAttempts: 3).ProcessAsync(InputRecords.Consumed(InputRecords.Message(input)), TestContext.Current.CancellationToken);
+        var processed = await Processor(maxAttempts: 3).ProcessAsync(InputRecords.Consumed(EnvelopeRecords.Record(input)), TestContext.Current.CancellationToken);
 
         Assert.False(processed.DeadLettered);
         Assert.Single(processed.Records);
@@ -65,8 +66,8 @@ public sealed class RecordProcessorTests
     public async Task A_handler_that_keeps_failing_sends_the_input_to_the_dead_letter_topic_with_reason_headers()
     {
         _handler.FailuresBeforeSuccess = int.MaxValue;
-        var input = InputRecords.Envelope(new OrderReceived("order-1", 1), "order-1");
-        var original = InputRecords.Message(input);
+        var input = EnvelopeRecords.Envelope(new OrderReceived("order-1", 1), "order-1");
+        var original = EnvelopeRecords.Record(input);
 
         var processed = await Processor(maxAttempts: 3).ProcessAsync(InputRecords.Consumed(original, "orders", 2, 41), TestContext.Current.CancellationToken);
 
@@ -105,9 +106,9 @@ public sealed class RecordProcessorTests
     [Fact]
     public async Task An_unregistered_or_unexpected_message_type_is_dead_lettered()
     {
-        var input = InputRecords.Envelope(new OrderReviewed("order-1", 1, "x"), "order-1");
+        var input = EnvelopeRecords.Envelope(new OrderReviewed("order-1", 1, "x"), "order-1");
 
-        var processed = await Processor().ProcessAsync(InputRecords.Consumed(InputRecords.Message(input)), TestContext.Current.CancellationToken);
+        var processed = await Processor().ProcessAsync(InputRecords.Consumed(EnvelopeRecords.Record(input)), TestContext.Current.CancellationToken);
 
         Assert.True(processed.DeadLettered);
         Assert.Equal("unknown-message-type", InputRecords.Header(processed.Records[0].Message.Headers, DeadLetterHeaders.Reason));
@@ -117,8 +118,8 @@ public sealed class RecordProcessorTests
     [Fact]
     public async Task A_payload_that_does_not_deserialize_is_dead_lettered()
     {
-        var input = InputRecords.Envelope(new OrderReceived("order-1", 1), "order-1");
-        var message = InputRecords.Message(input);
+        var input = EnvelopeRecords.Envelope(new OrderReceived("order-1", 1), "order-1");
+        var message = EnvelopeRecords.Record(input);
         message.Value = "{not json"u8.ToArray();
 
         var processed = await Processor().ProcessAsync(InputRecords.Consumed(message), TestContext.Current.CancellationToken);
@@ -133,7 +134,7 @@ public sealed class RecordProcessorTests
     [InlineData("enricher", 1)]
     public async Task A_copy_redelivered_to_another_consumer_group_is_skipped_and_one_for_this_group_is_processed(string redeliveredTo, int outputs)
     {
-        var message = InputRecords.Message(InputRecords.Envelope(new OrderReceived("order-1", 1), "order-1"));
+        var message = EnvelopeRecords.Record(EnvelopeRecords.Envelope(new OrderReceived("order-1", 1), "order-1"));
         message.Headers.Add(MessageHeaders.RedeliveredTo, Encoding.UTF8.GetBytes(redeliveredTo));
 
         var processed = await Processor().ProcessAsync(InputRecords.Consumed(message), TestContext.Current.CancellationToken);

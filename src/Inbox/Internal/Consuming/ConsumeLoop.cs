@@ -11,7 +11,7 @@ namespace Outbox.Inbox.Internal.Consuming;
 /// One consumer of the group, the sole owner of its <see cref="IConsumer{TKey,TValue}"/>, on a thread of
 /// its own because Consume, Commit and the rebalance callbacks block. It hands records to the partition's
 /// dispatcher, commits each partition's watermark every commit interval, pauses a partition whose
-/// dispatcher holds too many records and resumes it when half are done. On revocation it stops the
+/// dispatcher holds too many records or bytes and resumes it when half are done. On revocation it stops the
 /// partition's dispatcher, waits (bounded) for running records, commits what finished and only then lets
 /// the partition go, so the next owner starts exactly after the last finished record.
 /// </summary>
@@ -27,6 +27,7 @@ internal sealed class ConsumeLoop : IDisposable
     private readonly Dictionary<string, MessageOrdering> _ordering;
     private readonly Dictionary<TopicPartition, PartitionWork> _partitions = [];
     private readonly SemaphoreSlim _limiter;
+    private readonly BufferBound _bound;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Thread? _thread;
@@ -39,6 +40,7 @@ internal sealed class ConsumeLoop : IDisposable
         _name = name;
         _ordering = options.Subscriptions.ToDictionary(s => s.Topic, s => s.Ordering, StringComparer.Ordinal);
         _limiter = new SemaphoreSlim(options.MaxDegreeOfParallelism, options.MaxDegreeOfParallelism);
+        _bound = new BufferBound(options.MaxBufferedRecordsPerPartition, options.MaxBufferedBytesPerPartition);
     }
 
     public void Start()
@@ -118,6 +120,7 @@ internal sealed class ConsumeLoop : IDisposable
         }
 
         var keyBytes = result.Message.Key;
+        var headers = result.Message.Headers ?? [];
         var record = new ConsumedRecord
         {
             Topic = result.Topic,
@@ -127,29 +130,60 @@ internal sealed class ConsumeLoop : IDisposable
             KeyBytes = keyBytes,
             Key = keyBytes is null ? null : Encoding.UTF8.GetString(keyBytes),
             Value = result.Message.Value,
-            Headers = result.Message.Headers ?? [],
+            Headers = headers,
+            Size = SizeOf(keyBytes, result.Message.Value, headers),
         };
         work.Watermark.Track(record.Offset);
+        work.NextOffset = record.Offset + 1;
         work.Dispatcher.Enqueue(record);
     }
 
-    /// <summary>Bounded memory: a partition with too many unfinished records stops fetching until half are done.</summary>
+    private static long SizeOf(byte[]? key, byte[]? value, Headers headers)
+    {
+        long size = (key?.Length ?? 0) + (value?.Length ?? 0);
+        foreach (var header in headers)
+        {
+            size += Encoding.UTF8.GetByteCount(header.Key) + (header.GetValueBytes()?.Length ?? 0);
+        }
+
+        return size;
+    }
+
+    /// <summary>Bounded memory: a partition holding too many unfinished records or bytes stops fetching until half are done.</summary>
     private void ControlFlow(IConsumer<byte[]?, byte[]?> consumer)
     {
-        var max = _options.MaxBufferedRecordsPerPartition;
         foreach (var work in _partitions.Values)
         {
-            var buffered = work.Dispatcher.Buffered;
-            if (!work.Paused && buffered >= max)
+            var records = work.Dispatcher.Buffered;
+            var bytes = work.Dispatcher.BufferedBytes;
+            if (!work.Paused && _bound.IsReached(records, bytes))
             {
                 consumer.Pause([work.Partition]);
                 work.Paused = true;
             }
-            else if (work.Paused && buffered <= max / 2)
+            else if (work.Paused && _bound.IsDrained(records, bytes))
             {
-                consumer.Resume([work.Partition]);
-                work.Paused = false;
+                Resume(consumer, work);
             }
+        }
+    }
+
+    /// <summary>
+    /// librdkafka does not wake its fetcher on a resume: the partition's next fetch waited for the broker thread's
+    /// next round, up to a second later. A seek changes the partition's fetch state, and that wakes the fetcher. The
+    /// pause dropped what librdkafka had fetched ahead, so fetching again from the next offset loses and repeats nothing.
+    /// </summary>
+    private void Resume(IConsumer<byte[]?, byte[]?> consumer, PartitionWork work)
+    {
+        consumer.Resume([work.Partition]);
+        work.Paused = false;
+        try
+        {
+            consumer.Seek(new TopicPartitionOffset(work.Partition, new Offset(work.NextOffset)));
+        }
+        catch (KafkaException e)
+        {
+            Log.ResumeSeekFailed(_logger, e, work.Partition.ToString());
         }
     }
 

@@ -23,5 +23,8 @@ internal sealed class ConsumedRecord
 
     public Headers Headers { get; init; } = [];
 
+    /// <summary>Bytes of key, value and headers as received, counted against the partition's buffer bound.</summary>
+    public long Size { get; init; }
+
     public TopicPartitionOffset TopicPartitionOffset => new(Topic, new Partition(Partition), new Offset(Offset));
 }

@@ -21,6 +21,9 @@ internal sealed class PartitionWork
 
     public bool Paused { get; set; }
 
+    /// <summary>One past the last offset the consumer returned for the partition, or -1 before the first record.</summary>
+    public long NextOffset { get; set; } = -1;
+
     /// <summary>The last offset committed for the partition, so only progress is committed.</summary>
     public long LastCommitted { get; set; } = -1;
 }

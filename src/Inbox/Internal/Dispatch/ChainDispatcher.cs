@@ -24,6 +24,7 @@ internal abstract class ChainDispatcher<TChainKey> : IRecordDispatcher
     private readonly CancellationTokenSource _abort = new();
     private TaskCompletionSource _idle = NewCompletedSignal();
     private int _buffered;
+    private long _bufferedBytes;
     private bool _stopped;
 
     protected ChainDispatcher(SemaphoreSlim limiter, RecordProcessor process, Action<ConsumedRecord, Exception> onFault)
@@ -34,6 +35,8 @@ internal abstract class ChainDispatcher<TChainKey> : IRecordDispatcher
     }
 
     public int Buffered => Volatile.Read(ref _buffered);
+
+    public long BufferedBytes => Volatile.Read(ref _bufferedBytes);
 
     public void Enqueue(ConsumedRecord record)
     {
@@ -46,6 +49,7 @@ internal abstract class ChainDispatcher<TChainKey> : IRecordDispatcher
             }
 
             _buffered++;
+            _bufferedBytes += record.Size;
             if (_chains.TryGetValue(key, out var waiting))
             {
                 waiting.Enqueue(record);
@@ -70,7 +74,7 @@ internal abstract class ChainDispatcher<TChainKey> : IRecordDispatcher
             _stopped = true;
             foreach (var waiting in _chains.Values)
             {
-                _buffered -= waiting.Count;
+                Release(waiting);
                 waiting.Clear();
             }
         }
@@ -120,6 +124,7 @@ internal abstract class ChainDispatcher<TChainKey> : IRecordDispatcher
             lock (_lock)
             {
                 _buffered--;
+                _bufferedBytes -= record.Size;
                 if (!finished || _stopped || !_chains[key].TryDequeue(out var next))
                 {
                     if (!finished)
@@ -127,8 +132,7 @@ internal abstract class ChainDispatcher<TChainKey> : IRecordDispatcher
                         _halted.Add(key);
                     }
 
-                    var dropped = _chains[key];
-                    _buffered -= dropped.Count;
+                    Release(_chains[key]);
                     _chains.Remove(key);
                     if (_chains.Count == 0)
                     {
@@ -140,6 +144,16 @@ internal abstract class ChainDispatcher<TChainKey> : IRecordDispatcher
 
                 record = next;
             }
+        }
+    }
+
+    /// <summary>Takes dropped records out of the buffer counts; call holding the lock.</summary>
+    private void Release(Queue<ConsumedRecord> dropped)
+    {
+        _buffered -= dropped.Count;
+        foreach (var record in dropped)
+        {
+            _bufferedBytes -= record.Size;
         }
     }
 

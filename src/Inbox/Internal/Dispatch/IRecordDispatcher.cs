@@ -11,6 +11,9 @@ internal interface IRecordDispatcher
     /// <summary>Records enqueued and not yet finished (waiting or running); the consume loop pauses the partition above a bound.</summary>
     int Buffered { get; }
 
+    /// <summary>The <see cref="ConsumedRecord.Size"/> of the records in <see cref="Buffered"/>.</summary>
+    long BufferedBytes { get; }
+
     /// <summary>Hands a record over; it runs once the records it must follow have finished.</summary>
     void Enqueue(ConsumedRecord record);
 
