@@ -17,11 +17,11 @@ internal sealed class InputFeed : IDisposable
     private const int DistinctRecords = 10_000;
     private static readonly TimeSpan CheckInterval = TimeSpan.FromMilliseconds(20);
 
-    private readonly Message<byte[], byte[]>[] _records = [.. Enumerable.Range(0, DistinctRecords).Select(PipelineTopics.Record)];
+    private readonly Message<byte[]?, byte[]?>[] _records = [.. Enumerable.Range(0, DistinctRecords).Select(PipelineTopics.Record)];
     private readonly long[] _produced = new long[PipelineTopics.Partitions];
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _filled = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly IProducer<byte[], byte[]> _producer;
+    private readonly IProducer<byte[]?, byte[]?> _producer;
     private readonly CommittedInputs _committed;
     private readonly int _backlogPerPartition;
     private readonly Thread _thread;
@@ -29,7 +29,7 @@ internal sealed class InputFeed : IDisposable
 
     public InputFeed(string bootstrapServers, string group, int backlog)
     {
-        _producer = new ProducerBuilder<byte[], byte[]>(new KafkaClientOptions { BootstrapServers = bootstrapServers }.CreateProducerConfig()).Build();
+        _producer = new ProducerBuilder<byte[]?, byte[]?>(new KafkaClientOptions { BootstrapServers = bootstrapServers }.CreateProducerConfig()).Build();
         _committed = new CommittedInputs(bootstrapServers, group);
         _backlogPerPartition = backlog / PipelineTopics.Partitions;
         _thread = new Thread(Run) { Name = "input-feed", IsBackground = true };

@@ -37,7 +37,7 @@ public abstract class PipelineBenchmark
     {
         _broker = await EmbeddedKafkaBroker.StartAsync(new EmbeddedKafkaOptions { DefaultPartitions = PipelineTopics.Partitions });
         await PipelineTopics.CreateAsync(_broker.BootstrapServers);
-        using (var producer = new ProducerBuilder<byte[], byte[]>(new KafkaClientOptions { BootstrapServers = _broker.BootstrapServers }.CreateProducerConfig()).Build())
+        using (var producer = new ProducerBuilder<byte[]?, byte[]?>(new KafkaClientOptions { BootstrapServers = _broker.BootstrapServers }.CreateProducerConfig()).Build())
         {
             for (var i = 0; i < Records; i++)
             {

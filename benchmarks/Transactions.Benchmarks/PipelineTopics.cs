@@ -1,7 +1,6 @@
-using System.Text;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
-using Outbox.Messaging;
+using Outbox.Testing.Messages;
 
 namespace Outbox.Transactions.Benchmarks;
 
@@ -14,8 +13,6 @@ internal static class PipelineTopics
     public const string Input = "payments";
     public const int Partitions = 4;
 
-    private static readonly MessageTypeRegistry Registry = new();
-    private static readonly JsonMessageSerializer Serializer = new();
     private static readonly string Data = new('x', 900);
 
     /// <summary>
@@ -33,31 +30,14 @@ internal static class PipelineTopics
     }
 
     /// <summary>The <paramref name="index"/>th input: a <see cref="PaymentReceived"/> in the envelope the pipeline reads.</summary>
-    public static Message<byte[], byte[]> Record(int index)
-    {
-        var envelope = new MessageEnvelope
-        {
-            Id = Guid.CreateVersion7(),
-            Type = Registry.GetName(typeof(PaymentReceived)),
-            Source = "/benchmarks",
-            Time = DateTimeOffset.UtcNow,
-            ContentType = Serializer.ContentType,
-            Key = $"account-{index % 50}",
-            Payload = Serializer.Serialize(new PaymentReceived($"payment-{index}", Data), typeof(PaymentReceived)),
-        };
-        return new Message<byte[], byte[]>
-        {
-            Key = Encoding.UTF8.GetBytes(envelope.Key),
-            Value = envelope.Payload.ToArray(),
-            Headers = envelope.ToKafkaHeaders(),
-        };
-    }
+    public static Message<byte[]?, byte[]?> Record(int index) =>
+        EnvelopeRecords.Record(EnvelopeRecords.Envelope(new PaymentReceived($"payment-{index}", Data), $"account-{index % 50}", source: "/benchmarks"));
 
     /// <summary>
     /// Produces <paramref name="record"/> to the input (to the partition of its key, unless <paramref name="partition"/>
     /// is given), waiting for acknowledgements while librdkafka's queue is full.
     /// </summary>
-    public static void Produce(IProducer<byte[], byte[]> producer, Message<byte[], byte[]> record, int? partition = null)
+    public static void Produce(IProducer<byte[]?, byte[]?> producer, Message<byte[]?, byte[]?> record, int? partition = null)
     {
         var topicPartition = new TopicPartition(Input, partition is { } p ? new Partition(p) : Partition.Any);
         while (true)
@@ -67,7 +47,7 @@ internal static class PipelineTopics
                 producer.Produce(topicPartition, record);
                 return;
             }
-            catch (ProduceException<byte[], byte[]> exception) when (exception.Error.Code == ErrorCode.Local_QueueFull)
+            catch (ProduceException<byte[]?, byte[]?> exception) when (exception.Error.Code == ErrorCode.Local_QueueFull)
             {
                 // More records than librdkafka queues: wait for the broker's acknowledgements to make room.
                 producer.Poll(TimeSpan.FromMilliseconds(100));
