@@ -1,19 +1,14 @@
-using System.Diagnostics.Metrics;
-using System.Text;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Confluent.Kafka;
-using Confluent.Kafka.Admin;
+using Outbox.Messaging;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Outbox.EmbeddedKafka;
-using Outbox.Messaging;
-using Outbox.Transactions.Diagnostics;
 
 namespace Outbox.Transactions.Benchmarks;
 
@@ -25,9 +20,6 @@ namespace Outbox.Transactions.Benchmarks;
 [Config(typeof(Config))]
 public abstract class PipelineBenchmark
 {
-    protected const string InputTopic = "payments";
-    private const int Partitions = 4;
-
     private readonly string _databaseFile = Path.Combine(Path.GetTempPath(), $"pipeline-benchmark-{Guid.NewGuid():N}.db");
     private EmbeddedKafkaBroker _broker = null!;
     private int _run;
@@ -43,55 +35,17 @@ public abstract class PipelineBenchmark
     [GlobalSetup]
     public async Task SetUpAsync()
     {
-        _broker = await EmbeddedKafkaBroker.StartAsync(new EmbeddedKafkaOptions { DefaultPartitions = Partitions });
-        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _broker.BootstrapServers }).Build())
+        _broker = await EmbeddedKafkaBroker.StartAsync(new EmbeddedKafkaOptions { DefaultPartitions = PipelineTopics.Partitions });
+        await PipelineTopics.CreateAsync(_broker.BootstrapServers);
+        using (var producer = new ProducerBuilder<byte[]?, byte[]?>(new KafkaClientOptions { BootstrapServers = _broker.BootstrapServers }.CreateProducerConfig()).Build())
         {
-            await admin.CreateTopicsAsync(
-            [
-                new TopicSpecification { Name = InputTopic, NumPartitions = Partitions, ReplicationFactor = 1 },
-                new TopicSpecification { Name = BookPayments.OutputTopic, NumPartitions = Partitions, ReplicationFactor = 1 },
-            ]);
-        }
-
-        var registry = new MessageTypeRegistry();
-        var serializer = new JsonMessageSerializer();
-        using var producer = new ProducerBuilder<byte[], byte[]>(new KafkaClientOptions { BootstrapServers = _broker.BootstrapServers }.CreateProducerConfig()).Build();
-        var data = new string('x', 900);
-        for (var i = 0; i < Records; i++)
-        {
-            var message = new PaymentReceived($"payment-{i}", data);
-            var envelope = new MessageEnvelope
+            for (var i = 0; i < Records; i++)
             {
-                Id = Guid.CreateVersion7(),
-                Type = registry.GetName(typeof(PaymentReceived)),
-                Source = "/benchmarks",
-                Time = DateTimeOffset.UtcNow,
-                ContentType = serializer.ContentType,
-                Key = $"account-{i % 50}",
-                Payload = serializer.Serialize(message, typeof(PaymentReceived)),
-            };
-            var record = new Message<byte[], byte[]>
-            {
-                Key = Encoding.UTF8.GetBytes(envelope.Key),
-                Value = envelope.Payload.ToArray(),
-                Headers = envelope.ToKafkaHeaders(),
-            };
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(InputTopic, record);
-                    break;
-                }
-                catch (ProduceException<byte[], byte[]> exception) when (exception.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    // More records than librdkafka queues: wait for the broker's acknowledgements to make room.
-                    producer.Poll(TimeSpan.FromMilliseconds(100));
-                }
+                PipelineTopics.Produce(producer, PipelineTopics.Record(i));
             }
-        }
 
-        producer.Flush(TimeSpan.FromSeconds(60));
+            producer.Flush(TimeSpan.FromSeconds(60));
+        }
 
         // A SQLite file in WAL mode, as an embedded deployment would run it; every operation uses a new group.
         await using var context = new BookingDbContext(new DbContextOptionsBuilder<BookingDbContext>().UseSqlite(DatabaseConnection).Options);
@@ -109,38 +63,10 @@ public abstract class PipelineBenchmark
 
     protected async Task RunPipelineAsync(ServiceCollection services, string group)
     {
-        // The committed offsets are looked at after each committed transaction (and at least every 100 ms), not in a
-        // tight loop: the at-least-once side has no observer competing with it for the two cores.
-        using var committed = new SemaphoreSlim(0);
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, meterListener) =>
-        {
-            if (ReferenceEquals(instrument, PipelineTelemetry.TransactionsCommitted))
-            {
-                meterListener.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, _, _, _) => committed.Release());
-        listener.Start();
-
-        await using var provider = services.BuildServiceProvider();
-        var hosted = provider.GetServices<IHostedService>().ToList();
-        foreach (var service in hosted)
-        {
-            await service.StartAsync(CancellationToken.None);
-        }
-
-        using var reader = new ConsumerBuilder<Ignore, Ignore>(new KafkaClientOptions { BootstrapServers = _broker.BootstrapServers }.CreateConsumerConfig(group)).Build();
-        var partitions = Enumerable.Range(0, Partitions).Select(p => new TopicPartition(InputTopic, p)).ToList();
-        while (reader.Committed(partitions, TimeSpan.FromSeconds(10)).Sum(c => c.Offset.IsSpecial ? 0 : c.Offset.Value) < Records)
-        {
-            await committed.WaitAsync(TimeSpan.FromMilliseconds(100));
-        }
-
-        foreach (var service in hosted)
-        {
-            await service.StopAsync(CancellationToken.None);
-        }
+        using var committed = new CommittedInputs(_broker.BootstrapServers, group);
+        using var commits = new TransactionCommits(committed.Signal);
+        await using var pipeline = await PipelineInstance.StartAsync(services);
+        await committed.WaitForAsync(Records);
     }
 
     /// <summary>Each operation takes seconds against a broker in this process: a few measured runs, no child process.</summary>
@@ -164,12 +90,19 @@ public abstract class PipelineBenchmark
         return options;
     }
 
-    protected void Configure(TransactionalPipelineOptions options, string group)
+    protected void Configure(TransactionalPipelineOptions options, string group) =>
+        Configure(options, _broker.BootstrapServers, group, TimeSpan.FromMilliseconds(CommitIntervalMs), Records);
+
+    /// <summary>
+    /// The options of a benchmark pipeline (and of the at-least-once loop, which reads the same ones): the input
+    /// topic, the commit interval, and a batch size that only <paramref name="maxBatchSize"/> inputs fill.
+    /// </summary>
+    internal static void Configure(TransactionalPipelineOptions options, string bootstrapServers, string group, TimeSpan commitInterval, int maxBatchSize)
     {
-        options.Kafka.BootstrapServers = _broker.BootstrapServers;
-        options.Topics.Add(InputTopic);
+        options.Kafka.BootstrapServers = bootstrapServers;
+        options.Topics.Add(PipelineTopics.Input);
         options.InstanceId = group;
-        options.CommitInterval = TimeSpan.FromMilliseconds(CommitIntervalMs);
-        options.MaxBatchSize = Records;
+        options.CommitInterval = commitInterval;
+        options.MaxBatchSize = maxBatchSize;
     }
 }

@@ -1,3 +1,4 @@
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// --quick: fewer iterations of SteadyStateOverheadBenchmarks (its config reads it); the rest goes to BenchmarkDotNet.
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. args.Where(a => a != "--quick")]);

@@ -85,17 +85,19 @@ internal sealed class TransactionalProducer<TKey, TValue> : IAsyncDisposable
         Producer.ProduceAsync(topic, message, CancellationToken.None);
 
     /// <summary>
-    /// Enqueues one record in the open transaction without waiting for its delivery: a failed delivery fails the
-    /// commit. Waits for room while librdkafka's local queue is full rather than failing the transaction.
+    /// Enqueues one record in the open transaction without waiting for its delivery, and without a delivery handler:
+    /// a failed delivery fails the commit (librdkafka makes it an abortable error), and a handler would cost a call
+    /// from librdkafka's poll thread and a report per record. Waits for room while librdkafka's local queue is full
+    /// rather than failing the transaction.
     /// </summary>
-    public async ValueTask EnqueueAsync(string topic, Message<TKey, TValue> message, Action<DeliveryReport<TKey, TValue>> onDelivered, CancellationToken cancellationToken)
+    public async ValueTask EnqueueAsync(string topic, Message<TKey, TValue> message, CancellationToken cancellationToken)
     {
         var producer = Producer;
         while (true)
         {
             try
             {
-                producer.Produce(topic, message, onDelivered);
+                producer.Produce(topic, message);
                 return;
             }
             catch (ProduceException<TKey, TValue> exception) when (exception.Error.Code == ErrorCode.Local_QueueFull)

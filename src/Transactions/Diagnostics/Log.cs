@@ -39,9 +39,6 @@ internal static partial class Log
     [LoggerMessage(5016, LogLevel.Information, "Pipeline {Pipeline} rewound {Partitions} to the committed offsets")]
     public static partial void Rewound(ILogger logger, string pipeline, string partitions);
 
-    [LoggerMessage(5018, LogLevel.Warning, "Pipeline {Pipeline}: a record to {Topic} was not delivered: {Code} ({Reason}); the transaction will abort")]
-    public static partial void DeliveryFailed(ILogger logger, string pipeline, string topic, ErrorCode code, string reason);
-
     [LoggerMessage(5019, LogLevel.Warning, "Pipeline {Pipeline}: consumer error {Code} ({Reason})")]
     public static partial void ConsumerError(ILogger logger, string pipeline, ErrorCode code, string reason);
 

@@ -23,10 +23,6 @@ internal sealed class PipelineProducer(PipelineSettings settings, ILogger logger
     {
         var config = settings.Kafka.CreateTransactionalProducerConfig(settings.TransactionalId);
         config.TransactionTimeoutMs = (int)settings.TransactionTimeout.TotalMilliseconds;
-
-        // The delivery handler reads only the topic and the error. By default every report copies the record's headers
-        // back and keeps its key and value alive until the broker acknowledges it: long enough for the GC to promote them.
-        config.DeliveryReportFields = "none";
         var producer = new TransactionalProducer<byte[]?, byte[]?>(config, settings.OperationTimeout, "Pipeline " + settings.Name, logger);
         try
         {
@@ -48,7 +44,7 @@ internal sealed class PipelineProducer(PipelineSettings settings, ILogger logger
     }
 
     public ValueTask ProduceAsync(OutputRecord record, CancellationToken cancellationToken) =>
-        Producer.EnqueueAsync(record.Topic, record.Message, OnDelivered, cancellationToken);
+        Producer.EnqueueAsync(record.Topic, record.Message, cancellationToken);
 
     public async Task CommitAsync(IReadOnlyList<TopicPartitionOffset> offsets, IConsumerGroupMetadata? groupMetadata, CancellationToken cancellationToken)
     {
@@ -77,14 +73,6 @@ internal sealed class PipelineProducer(PipelineSettings settings, ILogger logger
         if (Interlocked.Exchange(ref _producer, null) is { } producer)
         {
             await producer.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private void OnDelivered(DeliveryReport<byte[]?, byte[]?> report)
-    {
-        if (report.Error.IsError)
-        {
-            Log.DeliveryFailed(logger, settings.Name, report.Topic, report.Error.Code, report.Error.Reason);
         }
     }
 }
