@@ -36,7 +36,10 @@ public sealed class EmbeddedKafkaOptions
     /// <summary>How long a new group waits for more members before its first rebalance completes. Default 0.</summary>
     public TimeSpan GroupInitialRebalanceDelay { get; set; } = TimeSpan.Zero;
 
-    /// <summary>Bytes kept per partition before the oldest batches are deleted; null keeps everything. Default 256 MiB.</summary>
+    /// <summary>
+    /// Bytes kept per partition before the oldest batches are deleted; null keeps everything. Default 256 MiB. A produce
+    /// that takes a log a sixteenth past it trims the log back at once, so its memory stays near the limit at any rate.
+    /// </summary>
     public long? RetentionBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>Age after which batches are deleted; null keeps them. Default 7 days.</summary>
