@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Outbox.Inbox.Diagnostics;
 using Outbox.Inbox.Internal.Dispatch;
 using Outbox.Inbox.Internal.Pipeline;
+using Outbox.Messaging.Kafka;
 
 namespace Outbox.Inbox.Internal.Consuming;
 
@@ -272,7 +273,7 @@ internal sealed class ConsumeLoop : IDisposable
         Drain(works, _options.ShutdownTimeout);
         Commit(consumer, works);
         _partitions.Clear();
-        consumer.Close();
+        GroupExit.LeaveAndClose(consumer, _options.ShutdownTimeout);
     }
 
     /// <summary>Stops the partitions' dispatchers and waits for running records; past the timeout they are cancelled.</summary>

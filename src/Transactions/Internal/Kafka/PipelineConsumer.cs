@@ -79,7 +79,8 @@ internal sealed class PipelineConsumer : IPipelineConsumer
         });
     }
 
-    public Task CloseAsync() => _consumer is { } consumer ? _thread.RunAsync(consumer.Close) : Task.CompletedTask;
+    public Task CloseAsync() =>
+        _consumer is { } consumer ? _thread.RunAsync(() => GroupExit.LeaveAndClose(consumer, _settings.OperationTimeout)) : Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
