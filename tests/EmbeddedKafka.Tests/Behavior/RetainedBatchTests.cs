@@ -29,13 +29,7 @@ public sealed class RetainedBatchTests
         await using var broker = await EmbeddedKafkaBroker.StartAsync(new EmbeddedKafkaOptions { RetentionBytes = 4 * ValueSize }, cancellationToken: Ct);
         using var admin = TopicAdminTests.AdminFor(broker);
         await admin.CreateTopicsAsync([new TopicSpecification { Name = "large", NumPartitions = 1 }]);
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
-        {
-            BootstrapServers = broker.BootstrapServers,
-            EnableIdempotence = true,
-            Acks = Acks.All,
-            LingerMs = 0,
-        }).Build();
+        using var producer = OneRecordPerRequestProducer(broker);
 
         // One record per request: each batch fills most of its frame, so the log keeps the frame itself.
         await ProduceAsync(producer, from: 0, count: 12);
@@ -74,13 +68,7 @@ public sealed class RetainedBatchTests
             new EmbeddedKafkaOptions { RetentionBytes = 4 * ValueSize, TransactionTimeoutCheckInterval = TimeSpan.FromHours(1) }, cancellationToken: Ct);
         using var admin = TopicAdminTests.AdminFor(broker);
         await admin.CreateTopicsAsync([new TopicSpecification { Name = "large", NumPartitions = 1 }]);
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
-        {
-            BootstrapServers = broker.BootstrapServers,
-            EnableIdempotence = true,
-            Acks = Acks.All,
-            LingerMs = 0,
-        }).Build();
+        using var producer = OneRecordPerRequestProducer(broker);
 
         await ProduceAsync(producer, from: 0, count: 12);
 
@@ -113,6 +101,15 @@ public sealed class RetainedBatchTests
         Assert.Throws<ObjectDisposedException>(() => frame.Memory);
         Assert.Same(buffer.Array, pool.Rent(batch.Length));
     }
+
+    private static IProducer<string, byte[]> OneRecordPerRequestProducer(EmbeddedKafkaBroker broker) =>
+        new ProducerBuilder<string, byte[]>(new ProducerConfig
+        {
+            BootstrapServers = broker.BootstrapServers,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 0,
+        }).Build();
 
     private static async Task ProduceAsync(IProducer<string, byte[]> producer, int from, int count)
     {
