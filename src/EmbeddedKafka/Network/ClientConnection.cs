@@ -193,22 +193,25 @@ internal sealed class ClientConnection(long id, Socket socket, Cluster cluster, 
             var response = await api.HandleAsync(context, body, cancellationToken).ConfigureAwait(false);
             return new HandledRequest(true, correlationId, api.FlexibleResponseHeader(version), response, version, context);
         }
-        catch (KafkaProtocolException e)
+        catch (Exception e)
         {
+            // Without a response to write, nothing holds the request's frames any longer.
             context?.ReleaseHeld();
-            Log.MalformedRequest(cluster.Logger, Id, api.Key, version, e.Message);
+            if (e is OperationCanceledException)
+            {
+                throw;
+            }
+
+            if (e is KafkaProtocolException)
+            {
+                Log.MalformedRequest(cluster.Logger, Id, api.Key, version, e.Message);
+            }
+            else
+            {
+                Log.HandlerFailed(cluster.Logger, e, Id, api.Key, version);
+            }
+
             return HandledRequest.Close;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            context?.ReleaseHeld();
-            Log.HandlerFailed(cluster.Logger, e, Id, api.Key, version);
-            return HandledRequest.Close;
-        }
-        catch (OperationCanceledException)
-        {
-            context?.ReleaseHeld();
-            throw;
         }
     }
 
