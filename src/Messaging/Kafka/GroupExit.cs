@@ -26,12 +26,19 @@ internal static class GroupExit
             consumer.Unsubscribe();
             while (consumer.Assignment.Count > 0 && DateTime.UtcNow < deadline)
             {
-                consumer.Consume(PollSlice);
+                try
+                {
+                    consumer.Consume(PollSlice);
+                }
+                catch (ConsumeException exception) when (!exception.Error.IsFatal)
+                {
+                    // A record or topic error of a partition being released: keep polling until the revocation has run.
+                }
             }
         }
         catch (KafkaException)
         {
-            // Leaving early is an optimisation of the close, which leaves the group in any case.
+            // A consumer that cannot unsubscribe or poll any more is closed as it is; the close leaves the group too.
         }
 
         consumer.Close();
